@@ -1,0 +1,116 @@
+"""Reads of actions as they stood at the end of a quarter.
+
+One rule serves the lists, the admin and the DMT dashboard alike: an action's status in a
+quarter is its update for that quarter; an action completed or cancelled in an earlier
+quarter stays so; any other action with no update for the quarter has "no update" (it is
+never shown with last quarter's words as if current).
+"""
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from workforce.models import Team
+
+CLOSED_STATUSES = [Status.COMPLETE, Status.CANCELLED]
+
+
+def period_current() -> ReportingPeriod | None:
+    """The quarter open for updates ("this quarter"): the latest open one, or None."""
+    return ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).order_by("-start").first()
+
+
+def period_latest() -> ReportingPeriod | None:
+    """The quarter to report on by default: the open one, else the latest closed one."""
+    return period_current() or ReportingPeriod.objects.order_by("-start").first()
+
+
+def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
+    """Quarters that overlap the strategy's period, plus any in which its actions were updated."""
+    updated = ProgressUpdate.objects.filter(action__strategy=strategy, period=OuterRef("pk"))
+    return ReportingPeriod.objects.filter(
+        Q(start__lte=strategy.period_end, end__gte=strategy.period_start) | Q(Exists(updated))
+    ).order_by("start")
+
+
+def actions_as_at(period: ReportingPeriod, queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+    """Actions annotated with their state at the end of `period`, in one query.
+
+    Adds `status_as_at` (None means no update), `rag_as_at`, the quarter's update fields
+    (`period_update_id`, `period_progress`, `period_next_steps`, `period_help_needed`,
+    `period_reason`, `period_evidence`), `closed_earlier` and `is_overdue`. The quarter's
+    update comes through one LEFT JOIN; the earlier closure is one correlated subquery.
+    """
+    queryset = Action.objects.all() if queryset is None else queryset
+    closed_before = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), period__start__lt=period.start, status__in=CLOSED_STATUSES
+    ).order_by("-period__start")
+    return (
+        queryset.annotate(
+            this_update=FilteredRelation("updates", condition=Q(updates__period=period)),
+            period_update_id=F("this_update__id"),
+            period_status=F("this_update__status"),
+            period_rag=F("this_update__rag"),
+            period_progress=F("this_update__progress"),
+            period_next_steps=F("this_update__next_steps"),
+            period_evidence=F("this_update__evidence"),
+            period_help_needed=F("this_update__help_needed"),
+            period_reason=F("this_update__reason"),
+            period_completed_on=F("this_update__completed_on"),
+            period_version=F("this_update__version"),
+            earlier_closed_status=Subquery(closed_before.values("status")[:1]),
+        )
+        .annotate(
+            status_as_at=Coalesce("period_status", "earlier_closed_status"),
+            closed_earlier=Case(
+                When(period_status__isnull=True, earlier_closed_status__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .annotate(
+            is_overdue=Case(
+                When(
+                    Q(is_ongoing=False, due_date__lte=period.end)
+                    & (Q(status_as_at__isnull=True) | ~Q(status_as_at__in=CLOSED_STATUSES)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+def action_list(*, period: ReportingPeriod | None, queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+    """Actions ready for a list page: their place, lead teams and state in `period`.
+
+    Costs two queries whatever the number of actions: the actions with their joins, and
+    one prefetch of lead teams.
+    """
+    queryset = Action.objects.all() if queryset is None else queryset
+    queryset = queryset.select_related("strategy", "outcome", "recommendation").prefetch_related(
+        Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))
+    )
+    if period is None:
+        return queryset
+    return actions_as_at(period, queryset)
+
+
+def filter_needs_update(queryset: QuerySet[Action], value: bool) -> QuerySet[Action]:
+    """Actions still open with no update in the annotated quarter (or the opposite)."""
+    condition = Q(status_as_at__isnull=True)
+    return queryset.filter(condition) if value else queryset.exclude(condition)

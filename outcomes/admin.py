@@ -1,0 +1,97 @@
+"""Admin where the Organisational Planning team keeps a strategy right, in document order."""
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from simple_history.admin import SimpleHistoryAdmin
+
+from outcomes import selectors
+from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+    fields = ["number", "title", "narrative"]
+    show_change_link = True
+
+
+class RiskInline(admin.TabularInline):
+    model = Risk
+    extra = 0
+    fields = ["number", "risk", "control", "likelihood", "impact"]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organisation", "period_label", "version"]
+    search_fields = ["title", "organisation", "department"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["document", "strategy_check"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "organisation", "department", "version"]}),
+        ("Period", {"fields": ["period_label", ("period_start", "period_end")]}),
+        ("Purpose", {"fields": ["vision", "mission", "governance"]}),
+        ("Source", {"fields": ["source_document", "source_notes"], "classes": ["collapse"]}),
+        ("The strategy in document order", {"fields": ["document"]}),
+        ("Strategy check", {"fields": ["strategy_check"]}),
+    ]
+    inlines = [OutcomeInline, RiskInline]
+
+    @admin.display(description="Outcomes, recommendations and measures")
+    def document(self, obj):
+        if obj.pk is None:
+            return "Save the strategy to add its outcomes."
+        return render_to_string("admin/outcomes/strategy_document.html", {"outcomes": selectors.strategy_document(obj)})
+
+    @admin.display(description="Are the objectives SMART?")
+    def strategy_check(self, obj):
+        if obj.pk is None:
+            return "–"
+        return render_to_string("admin/outcomes/strategy_check.html", {"check": selectors.strategy_check(obj)})
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = ["number", "title", "rationale"]
+    show_change_link = True
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "strategy"]
+    list_filter = ["strategy"]
+    list_select_related = ["strategy"]
+    search_fields = ["title", "narrative"]
+    inlines = [RecommendationInline]
+
+
+class SuccessMeasureInline(admin.StackedInline):
+    model = SuccessMeasure
+    extra = 0
+    fields = ["number", "measure", "indicator", ("target_value", "target_unit"), "baseline"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "outcome"]
+    list_filter = ["outcome__strategy", "outcome"]
+    list_select_related = ["outcome", "outcome__strategy"]
+    search_fields = ["title", "rationale"]
+    inlines = [SuccessMeasureInline]
+
+
+@admin.register(SuccessMeasure)
+class SuccessMeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "indicator", "target_display", "recommendation"]
+    list_filter = ["recommendation__outcome__strategy"]
+    list_select_related = ["recommendation", "recommendation__outcome"]
+    search_fields = ["measure", "indicator"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "risk", "control", "strategy"]
+    list_filter = ["strategy"]
+    list_select_related = ["strategy"]
+    search_fields = ["risk", "control"]

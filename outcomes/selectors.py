@@ -1,0 +1,60 @@
+"""Reads of a strategy as a document, and the checks a good strategy should pass."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from actions.models import Action
+from actions.timescales import parse_timescale
+from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
+
+
+def strategy_document(strategy: Strategy) -> QuerySet[Outcome]:
+    """The strategy's outcomes with recommendations, measures and actions, in document order.
+
+    Four queries whatever the size: outcomes, recommendations, measures, actions.
+    """
+    return strategy.outcomes.prefetch_related(
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.order_by("number").prefetch_related(
+                Prefetch("measures", queryset=SuccessMeasure.objects.order_by("number")),
+                Prefetch("actions", queryset=Action.objects.order_by("order", "reference")),
+            ),
+        )
+    ).order_by("number")
+
+
+@dataclass
+class StrategyCheck:
+    """What the CWDC checklist asks of a strategy: SMART objectives with leads and dates."""
+
+    actions_without_lead: list[Action]
+    unreadable_timescales: list[Action]
+    recommendations_without_measure: list[Recommendation]
+    measures_without_indicator: list[SuccessMeasure]
+
+    @property
+    def passed(self) -> bool:
+        return not (
+            self.actions_without_lead
+            or self.unreadable_timescales
+            or self.recommendations_without_measure
+            or self.measures_without_indicator
+        )
+
+
+def strategy_check(strategy: Strategy) -> StrategyCheck:
+    """Check the strategy against the CWDC toolkit's checklist ("Are your objectives SMART?")."""
+    actions = list(strategy.actions.prefetch_related("lead_teams").order_by("order", "reference"))
+    recommendations = Recommendation.objects.filter(outcome__strategy=strategy).select_related("outcome")
+    return StrategyCheck(
+        actions_without_lead=[a for a in actions if not a.lead_teams.all() and not a.lead_officer],
+        unreadable_timescales=[a for a in actions if not parse_timescale(a.timescale).readable],
+        recommendations_without_measure=list(recommendations.filter(measures__isnull=True)),
+        measures_without_indicator=list(
+            SuccessMeasure.objects.filter(recommendation__outcome__strategy=strategy, indicator="").select_related(
+                "recommendation__outcome"
+            )
+        ),
+    )

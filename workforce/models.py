@@ -1,0 +1,161 @@
+"""The department's structure, the teams that lead actions, and workforce figures."""
+
+from django.conf import settings
+from django.db import models
+
+
+class NameKeyManager(models.Manager):
+    """Looks a record up by its unique name, so fixtures can refer to it by name."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Directorate(models.Model):
+    name = models.CharField("name", max_length=200, unique=True)
+
+    objects = NameKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "directorate"
+        verbose_name_plural = "directorates"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class ServiceArea(models.Model):
+    directorate = models.ForeignKey(
+        Directorate, on_delete=models.PROTECT, related_name="service_areas", verbose_name="directorate"
+    )
+    name = models.CharField("name", max_length=200, unique=True)
+
+    objects = NameKeyManager()
+
+    class Meta:
+        ordering = ["directorate__name", "name"]
+        verbose_name = "service area"
+        verbose_name_plural = "service areas"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    natural_key.dependencies = ["workforce.directorate"]
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENTAL = "departmental", "Departmental team"
+        CORPORATE = "corporate", "Corporate team"
+        ROLE = "role", "Role"
+        BOARD = "board", "Board"
+        PARTNER = "partner", "Partner"
+
+    name = models.CharField("name", max_length=200, unique=True)
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENTAL)
+    service_area = models.ForeignKey(
+        ServiceArea,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        null=True,
+        blank=True,
+        verbose_name="service area",
+        help_text="Departmental teams only; corporate teams, roles, boards and partners sit outside.",
+    )
+    description = models.TextField("description", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TeamMembership", related_name="teams", blank=True
+    )
+
+    objects = NameKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "team"
+        verbose_name_plural = "teams"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    natural_key.dependencies = ["workforce.servicearea"]
+
+
+class TeamMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships", verbose_name="user"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name="team")
+
+    class Meta:
+        ordering = ["team__name", "user__username"]
+        verbose_name = "team membership"
+        verbose_name_plural = "team memberships"
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="unique_team_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class WorkforceIndicator(models.Model):
+    """A figure the department watches each quarter, such as % absence or % with supervision."""
+
+    name = models.CharField("name", max_length=200, unique=True)
+    unit = models.CharField("unit", max_length=30, blank=True, help_text='For example "%", "FTE" or "days".')
+    higher_is_better = models.BooleanField("higher is better", default=True)
+    target = models.DecimalField("target", max_digits=12, decimal_places=2, null=True, blank=True)
+    description = models.TextField("description", blank=True)
+    strategies = models.ManyToManyField(
+        "outcomes.Strategy",
+        related_name="workforce_indicators",
+        blank=True,
+        verbose_name="strategies",
+        help_text="The strategies whose DMT report shows this indicator.",
+    )
+    order = models.PositiveSmallIntegerField("order", default=0)
+
+    objects = NameKeyManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "workforce indicator"
+        verbose_name_plural = "workforce indicators"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class WorkforceFigure(models.Model):
+    indicator = models.ForeignKey(
+        WorkforceIndicator, on_delete=models.CASCADE, related_name="figures", verbose_name="indicator"
+    )
+    period = models.ForeignKey(
+        "actions.ReportingPeriod", on_delete=models.PROTECT, related_name="workforce_figures", verbose_name="quarter"
+    )
+    value = models.DecimalField("value", max_digits=12, decimal_places=2)
+    scope = models.CharField(
+        "scope", max_length=200, blank=True, default="", help_text="Blank for the whole department."
+    )
+
+    class Meta:
+        ordering = ["indicator__order", "indicator__name", "period__start", "scope"]
+        verbose_name = "workforce figure"
+        verbose_name_plural = "workforce figures"
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "scope"], name="unique_figure_per_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period}: {self.value}"
