@@ -8,4 +8,6 @@ admin.site.index_title = "Organisational Planning"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("", include("actions.urls")),
 ]

@@ -1,0 +1,68 @@
+"""Filters for the action lists, on the actions' state in the quarter being reported."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from actions import selectors
+from actions.models import RAG, Action, Status
+from outcomes.models import Outcome, Strategy
+from workforce.models import Team
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_search")
+    strategy = django_filters.ModelChoiceFilter(queryset=Strategy.objects.only("id", "title"), empty_label="All")
+    outcome = django_filters.ModelChoiceFilter(
+        queryset=Outcome.objects.select_related("strategy").only("id", "number", "title", "strategy__slug"),
+        empty_label="All",
+    )
+    lead_team = django_filters.ModelChoiceFilter(
+        label="Lead team", field_name="lead_teams", queryset=Team.objects.only("id", "name"), empty_label="All"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=[*Status.choices, ("none", "No update")], method="filter_status", empty_label="All"
+    )
+    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, field_name="period_rag", empty_label="All")
+    overdue = django_filters.ChoiceFilter(label="Overdue", choices=YES_NO, method="filter_overdue", empty_label="All")
+    needs_update = django_filters.ChoiceFilter(
+        label="Needs an update", choices=YES_NO, method="filter_needs_update", empty_label="All"
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "strategy", "outcome", "lead_team", "status", "rag", "overdue", "needs_update"]
+
+    def filter_search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(reference__icontains=word) | Q(description__icontains=word) | Q(timescale__icontains=word)
+            )
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(status_as_at__isnull=True)
+        return queryset.filter(status_as_at=value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=value == "yes")
+
+    def filter_needs_update(self, queryset, name, value):
+        return selectors.filter_needs_update(queryset, value == "yes")
+
+    @property
+    def qs(self):
+        # A lead team filter joins the many-to-many table: keep each action once.
+        queryset = super().qs
+        return queryset.distinct() if self.form.cleaned_data.get("lead_team") else queryset
+
+
+def govuk_widgets(form: forms.Form) -> forms.Form:
+    for field in form.fields.values():
+        css = "govuk-input" if isinstance(field.widget, forms.TextInput) else "govuk-select"
+        field.widget.attrs.setdefault("class", css)
+    return form

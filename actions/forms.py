@@ -1,0 +1,114 @@
+"""The managers' quarterly update form: validates and normalises, nothing more."""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Hidden, Layout, Size, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from actions.models import RAG, ProgressUpdate, Status
+from actions.services import progress_update_validate
+
+
+class ProgressUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's status"},
+    )
+    rag = forms.ChoiceField(
+        label="RAG rating: how confident are you that the action will be delivered?",
+        choices=RAG.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Not needed for a complete action: it shows as complete.",
+    )
+    progress = forms.CharField(
+        label="Progress this quarter",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What happened this quarter. Needed for a Red or Amber rating.",
+    )
+    help_needed = forms.CharField(
+        label="Help needed from DMT",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for a Red rating: what the Departmental Management Team can do to unblock it.",
+    )
+    reason = forms.CharField(
+        label="Reason for being on hold or cancelled",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    completed_on = DateInputField(
+        label="Completion date",
+        required=False,
+        help_text="For a complete action. For example, 27 3 2016",
+    )
+    next_steps = forms.CharField(label="Next steps", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Text, or a link to where the evidence is kept.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.legend_size = Size.MEDIUM
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.radios("status", legend_size=Size.SMALL),
+                Field.radios("rag", legend_size=Size.SMALL),
+            ),
+            Field.textarea("progress"),
+            Field.textarea("help_needed"),
+            Field.textarea("reason"),
+            Field("completed_on"),
+            Field.textarea("next_steps"),
+            Field.textarea("evidence"),
+            Hidden("version", self["version"].value() if self.is_bound else self.initial.get("version", 0)),
+            Submit("save", "Save update"),
+        )
+
+    @classmethod
+    def initial_for(cls, update: ProgressUpdate | None) -> dict:
+        """The form's starting values: the stored update, or a blank one at version 0."""
+        if update is None:
+            return {"version": 0}
+        return {
+            "status": update.status,
+            "rag": update.rag,
+            "progress": update.progress,
+            "next_steps": update.next_steps,
+            "evidence": update.evidence,
+            "help_needed": update.help_needed,
+            "reason": update.reason,
+            "completed_on": update.completed_on,
+            "version": update.version,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" not in cleaned:
+            return cleaned
+        # The same rules as the service: checked here too so every error shows at once.
+        probe = ProgressUpdate(**{name: cleaned.get(name) or "" for name in self.text_fields()})
+        probe.status = cleaned["status"]
+        probe.completed_on = cleaned.get("completed_on")
+        try:
+            progress_update_validate(probe)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+    @staticmethod
+    def text_fields() -> list[str]:
+        return ["rag", "progress", "next_steps", "evidence", "help_needed", "reason"]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from actions import views
+
+app_name = "actions"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("actions/", views.action_list, name="list"),
+    path("actions/<int:pk>/", views.action_detail, name="detail"),
+    path("actions/<int:pk>/update/", views.action_update, name="update"),
+]

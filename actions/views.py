@@ -1,0 +1,208 @@
+"""Pages for managers: their actions, all actions, an action, and its quarterly update."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions import selectors, services
+from actions.filters import ActionFilter, govuk_widgets
+from actions.forms import ProgressUpdateForm
+from actions.models import Action, ProgressUpdate
+from actions.permissions import DMT, can_edit_action, user_group_names, user_team_ids
+from outcomes.models import SuccessMeasure
+from workforce.models import Team
+
+PAGE_SIZE = 25
+
+
+def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
+    """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
+    action = get_object_or_404(
+        Action.objects.select_related("strategy", "outcome", "recommendation").prefetch_related(
+            Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))
+        ),
+        pk=pk,
+    )
+    if for_edit and not can_edit_action(request.user, action):
+        raise PermissionDenied("Only members of the action's lead teams and Organisational Planning may update it.")
+    return action
+
+
+def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: dict) -> HttpResponse:
+    period = selectors.period_latest()
+    actions = selectors.action_list(period=period, queryset=queryset)
+    if period is not None:
+        # Those still needing an update this quarter come first.
+        actions = actions.annotate(
+            needs_first=Case(When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("needs_first", "strategy__period_start", "order", "reference")
+        filterset = ActionFilter(request.GET, queryset=actions)
+    else:
+        filterset = ActionFilter(request.GET, queryset=actions)
+        for name in ("status", "rag", "overdue", "needs_update"):
+            filterset.filters.pop(name)
+    govuk_widgets(filterset.form)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "period": period,
+            "filter": filterset,
+            "page_obj": page,
+            "actions": page.object_list,
+            "querystring_without_page": query.urlencode(),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """"Your actions": the actions the user's teams lead, those needing an update first."""
+    team_ids = user_team_ids(request.user)
+    if not team_ids and DMT in user_group_names(request.user):
+        return redirect("dashboard:index")
+    queryset = Action.objects.filter(lead_teams__in=team_ids).distinct()
+    teams = Team.objects.filter(pk__in=team_ids).order_by("name")
+    return _action_list_page(request, queryset, template="actions/home.html", extra={"teams": teams})
+
+
+@login_required
+@require_GET
+def action_list(request: HttpRequest) -> HttpResponse:
+    """"All actions", with the same filters, for everyone signed in."""
+    return _action_list_page(request, Action.objects.all(), template="actions/list.html", extra={})
+
+
+def _detail_context(request: HttpRequest, action: Action) -> dict:
+    period = selectors.period_current()
+    updates = list(
+        ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
+    )
+    current = next((u for u in updates if period and u.period_id == period.pk), None)
+    lead_team_ids = {team.pk for team in action.lead_teams.all()}
+    history = (
+        action.history.select_related("history_user"),
+        ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user", "period"),
+    )
+    return {
+        "action": action,
+        "period": period,
+        "current": current,
+        "earlier": [u for u in updates if u is not current],
+        "can_edit": can_edit_action(request.user, action, lead_team_ids),
+        "measures": SuccessMeasure.objects.filter(recommendation_id=action.recommendation_id).order_by("number")
+        if action.recommendation_id
+        else [],
+        "changes": _changes(*history),
+        "timescale_unreadable": action.timescale_unreadable,
+    }
+
+
+def _changes(action_history, update_history) -> list[dict]:
+    """Every recorded change, newest first: who, when, which field, from what, to what.
+
+    Each record is compared with the one before it for the same object, from the lists
+    already fetched, so the history costs two queries however long it is.
+    """
+    changes = []
+    for records, is_update in ((action_history, False), (update_history, True)):
+        previous_by_object = {}
+        for record in sorted(records, key=lambda r: r.history_date):
+            label = f"Update for {record.period}" if is_update else "Action"
+            previous = previous_by_object.get(record.id)
+            previous_by_object[record.id] = record
+            if previous is None:
+                changes.append({"when": record.history_date, "who": record.history_user, "what": label, "diffs": []})
+                continue
+            delta = record.diff_against(previous, excluded_fields=["changed", "version", "created", "lead_teams"])
+            diffs = [
+                {
+                    "field": record._meta.get_field(change.field).verbose_name,
+                    "old": _display(record, change.field, change.old),
+                    "new": _display(record, change.field, change.new),
+                }
+                for change in delta.changes
+            ]
+            if diffs:
+                changes.append({"when": record.history_date, "who": record.history_user, "what": label, "diffs": diffs})
+    return sorted(changes, key=lambda change: change["when"], reverse=True)
+
+
+def _display(record, field_name: str, value) -> str:
+    field = record._meta.get_field(field_name)
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value) or "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    return "–" if value in (None, "") else str(value)
+
+
+@login_required
+@require_GET
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action(request, pk)
+    context = _detail_context(request, action)
+    if context["can_edit"] and context["period"] and context["period"].is_open:
+        context["form"] = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(context["current"]))
+    return render(request, "actions/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """This quarter's update: the form (GET) and its save (POST), for those who may edit."""
+    action = _get_action(request, pk, for_edit=True)
+    period = selectors.period_current()
+    if period is None:
+        messages.info(request, "No quarter is open for updates.")
+        return redirect(action)
+    current = ProgressUpdate.objects.filter(action=action, period=period).select_related("author").first()
+    conflict = None
+    if request.method == "POST":
+        form = ProgressUpdateForm(request.POST)
+        if form.is_valid():
+            data = {name: form.cleaned_data.get(name) or "" for name in ProgressUpdateForm.text_fields()}
+            try:
+                services.progress_update_record(
+                    action=action,
+                    period=period,
+                    user=request.user,
+                    status=form.cleaned_data["status"],
+                    completed_on=form.cleaned_data.get("completed_on"),
+                    expected_version=form.cleaned_data["version"],
+                    **data,
+                )
+            except services.UpdateConflict as error:
+                # Keep what this person typed; show what the other person saved.
+                conflict = error.current
+                post = request.POST.copy()
+                post["version"] = str(conflict.version if conflict else 0)
+                form = ProgressUpdateForm(post)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    f"{conflict.author if conflict else 'Someone else'} saved this update while you were editing "
+                    "it. Their update is shown below; your text is still in the form. Save again to replace theirs.",
+                )
+            else:
+                messages.success(request, f"Your update for {period} was saved.")
+                return redirect(action)
+    else:
+        form = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(current))
+    return render(
+        request,
+        "actions/update.html",
+        {"action": action, "period": period, "form": form, "current": current, "conflict": conflict},
+    )
