@@ -13,7 +13,15 @@ from workforce.models import Team
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["workforce.team", "outcomes", "actions.action"]
+MODELS = [
+    "workforce.team",
+    "outcomes.strategy",
+    "outcomes.outcome",
+    "outcomes.recommendation",
+    "outcomes.successmeasure",
+    "outcomes.risk",
+    "actions.action",
+]
 
 
 def dump() -> list[dict]:
