@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.quarters import Quarter, quarter_from_label
+from actions.quarters import Quarter, quarter_from_label, quarter_from_slug, quarter_slug
 from actions.timescales import parse_timescale
 
 
@@ -125,6 +125,14 @@ class PeriodManager(models.Manager):
         quarter = quarter_from_label(label)
         return self.get(year=quarter.year, number=quarter.number)
 
+    def get_by_slug(self, slug):
+        """The quarter for an address such as "q3-2016-17"; DoesNotExist if it is malformed or absent."""
+        try:
+            quarter = quarter_from_slug(slug)
+        except ValueError as error:
+            raise self.model.DoesNotExist(str(error)) from error
+        return self.get(year=quarter.year, number=quarter.number)
+
 
 class ReportingPeriod(models.Model):
     """A financial-year quarter in which every open action gets one progress update."""
@@ -162,6 +170,10 @@ class ReportingPeriod(models.Model):
     @property
     def label(self) -> str:
         return self.quarter.label
+
+    @property
+    def slug(self) -> str:
+        return quarter_slug(self.quarter)
 
     @property
     def is_open(self) -> bool:

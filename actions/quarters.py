@@ -121,3 +121,19 @@ def quarters_between(start: date, end: date) -> list[Quarter]:
         quarter = quarter.next()
         quarters.append(quarter)
     return quarters
+
+
+def quarter_slug(quarter: Quarter) -> str:
+    """The quarter as it appears in addresses: "q3-2016-17"."""
+    return f"q{quarter.number}-{quarter.year}-{(quarter.year + 1) % 100:02d}"
+
+
+_SLUG = re.compile(r"^q([1-4])-(\d{4})-(\d{2})$")
+
+
+def quarter_from_slug(slug: str) -> Quarter:
+    """Read "q3-2016-17" back into a quarter; ValueError naming the text otherwise."""
+    match = _SLUG.match(slug.strip().lower())
+    if not match or int(match[3]) != (int(match[2]) + 1) % 100:
+        raise ValueError(f'"{slug}" is not a quarter such as "q3-2016-17".')
+    return Quarter(int(match[2]), int(match[1]))

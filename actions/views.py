@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import selectors, services
 from actions.filters import ActionFilter, govuk_widgets
 from actions.forms import ProgressUpdateForm
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ProgressUpdate, ReportingPeriod
 from actions.permissions import DMT, can_edit_action, user_group_names, user_team_ids
 from outcomes.models import SuccessMeasure
 from workforce.models import Team
@@ -34,7 +34,14 @@ def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Act
 
 
 def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: dict) -> HttpResponse:
-    period = selectors.period_latest()
+    # Counts on the dashboard link here with the quarter they were counted in.
+    if request.GET.get("quarter"):
+        try:
+            period = ReportingPeriod.objects.get_by_slug(request.GET["quarter"])
+        except ReportingPeriod.DoesNotExist as error:
+            raise Http404(f"No such quarter: {request.GET['quarter']}") from error
+    else:
+        period = selectors.period_latest()
     actions = selectors.action_list(period=period, queryset=queryset)
     if period is not None:
         # Those still needing an update this quarter come first.

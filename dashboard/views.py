@@ -1,12 +1,83 @@
-"""The DMT's quarterly progress dashboard and its report pack (being written)."""
+"""The DMT's quarterly progress dashboard, and the same report as PDF and spreadsheet."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from actions import selectors as action_selectors
+from actions.models import ReportingPeriod
+from dashboard import charts, exports
+from dashboard.selectors import Report, report_build
+from outcomes.models import Strategy
+
+
+def _latest_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The quarter a strategy's dashboard opens at: the open one if any, else the latest."""
+    open_periods = [p for p in periods if p.is_open]
+    return (open_periods or periods or [None])[-1]
+
+
+def _report(slug: str, quarter: str) -> Report:
+    strategy = get_object_or_404(Strategy, slug=slug)
+    periods = list(action_selectors.periods_for_strategy(strategy))
+    period = next((p for p in periods if p.slug == quarter), None)
+    if period is None:
+        raise Http404(f"{strategy} has no quarter {quarter!r}.")
+    return report_build(strategy, period, periods)
 
 
 @login_required
-def index(request):
-    raise Http404("No dashboard yet")
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Open the latest quarter of the first strategy."""
+    strategy = Strategy.objects.first()
+    if strategy is None:
+        return render(request, "dashboard/empty.html", {"strategy": None})
+    return strategy_view(request, strategy.slug)
 
 
-strategy = quarter = report_pdf = report_xlsx = index
+@login_required
+@require_GET
+def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, slug=slug)
+    period = _latest_period(list(action_selectors.periods_for_strategy(strategy)))
+    if period is None:
+        return render(request, "dashboard/empty.html", {"strategy": strategy})
+    return redirect("dashboard:quarter", slug=strategy.slug, quarter=period.slug)
+
+
+@login_required
+@require_GET
+def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    report = _report(slug, quarter)
+    return render(
+        request,
+        "dashboard/report.html",
+        {
+            "report": report,
+            "strategies": Strategy.objects.only("slug", "title"),
+            "headline_chart": charts.headline_chart(report),
+            "outcome_chart": charts.outcome_chart(report),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    report = _report(slug, quarter)
+    response = HttpResponse(exports.report_pdf(report, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+@require_GET
+def report_xlsx(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    report = _report(slug, quarter)
+    response = HttpResponse(
+        exports.report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, "xlsx")}"'
+    return response

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from actions.models import RAG, Status
 
@@ -14,9 +15,9 @@ RAG_WORDS = {RAG.RED: "Red", RAG.AMBER: "Amber", RAG.GREEN: "Green"}
 def rag_tag(status: str | None, rag: str | None):
     """A tag naming the RAG rating; a complete action shows "Complete", none shows "No update"."""
     if not status:
-        return format_html('<strong class="govuk-tag app-rag--none">No update</strong>')
+        return mark_safe('<strong class="govuk-tag app-rag--none">No update</strong>')
     if status == Status.COMPLETE:
-        return format_html('<strong class="govuk-tag app-rag--complete">Complete</strong>')
+        return mark_safe('<strong class="govuk-tag app-rag--complete">Complete</strong>')
     if rag in RAG_WORDS:
         return format_html('<strong class="govuk-tag app-rag--{}">{}</strong>', rag, RAG_WORDS[rag])
     return format_html('<strong class="govuk-tag app-rag--none">{}</strong>', "No rating")

@@ -1,0 +1,153 @@
+"""The report pack: the dashboard's content as an A4 PDF (WeasyPrint) and a workbook (openpyxl)."""
+
+from io import BytesIO
+
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from actions.models import Status
+from actions.templatetags.tracker import RAG_WORDS
+from dashboard import charts
+from dashboard.selectors import HEADLINE, Report
+
+
+def filename(report: Report, extension: str) -> str:
+    return f"{report.strategy.slug}-{report.period.slug}-dmt-report.{extension}"
+
+
+def report_pdf(report: Report, *, base_url: str) -> bytes:
+    """An A4 PDF: strategy and quarter on every page, page numbers, exceptions first."""
+    from weasyprint import HTML  # imported here: it takes most of a second to load
+
+    html = render_to_string(
+        "dashboard/report_pdf.html",
+        {
+            "report": report,
+            "headline_chart": charts.headline_chart(report),
+            "outcome_chart": charts.outcome_chart(report),
+        },
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def state_words(action) -> tuple[str, str]:
+    """The action's status and RAG as at the quarter, in words."""
+    status = Status(action.status_as_at).label if action.status_as_at else "No update"
+    if action.status_as_at == Status.COMPLETE:
+        rag = "Complete"
+    elif action.status_as_at is None:
+        rag = "No update"
+    else:
+        rag = RAG_WORDS.get(action.period_rag, "")
+    return status, rag
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for index in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(index, 18)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return sheet
+
+
+def report_xlsx(report: Report) -> bytes:
+    """A workbook: Summary (headline and outcomes), Exceptions, Actions (every action's update), Indicators."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    summary.append([report.strategy.title])
+    summary.append([f"DMT quarterly progress report, {report.period}"])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([])
+    summary.append(["Headline", "Number of actions"])
+    for row in report.headline:
+        summary.append([row.label, row.value])
+    summary.append([])
+    summary.append(
+        ["Outcome", *[label for _, label, _ in HEADLINE], "% complete", "Direction of travel"]
+    )
+    for row in report.outcomes:
+        summary.append(
+            [
+                f"{row.outcome.number}. {row.outcome.title}",
+                *[getattr(row.counts, key) for key, _, _ in HEADLINE],
+                row.counts.percent_complete,
+                f"{row.direction.arrow} {row.direction.words}" if row.direction else "No earlier quarter",
+            ]
+        )
+    summary.column_dimensions["A"].width = 60
+    for cell in summary[4]:
+        cell.font = Font(bold=True)
+
+    action_header = [
+        "Reference",
+        "Outcome",
+        "Action",
+        "Lead teams",
+        "Timescale",
+        "Due date",
+        "Status",
+        "RAG",
+        "Overdue",
+        "Progress this quarter",
+        "Help needed from DMT",
+        "Reason",
+        "Next steps",
+        "Evidence",
+    ]
+
+    def action_row(action):
+        status, rag = state_words(action)
+        return [
+            action.reference,
+            action.outcome.number,
+            action.description,
+            ", ".join(team.name for team in action.lead_teams.all()),
+            action.timescale,
+            action.due_date,
+            status,
+            rag,
+            "Yes" if action.is_overdue else "No",
+            action.period_progress or "",
+            action.period_help_needed or "",
+            action.period_reason or "",
+            action.period_next_steps or "",
+            action.period_evidence or "",
+        ]
+
+    widths = {1: 10, 2: 9, 3: 60, 10: 50, 11: 40, 13: 40}
+    _sheet(workbook, "Exceptions", action_header, (action_row(a) for a in report.exceptions), widths)
+    _sheet(workbook, "Actions", action_header, (action_row(a) for a in report.actions), widths)
+    _sheet(
+        workbook,
+        "Indicators",
+        ["Indicator", "Unit", "This quarter", "Last quarter", "Target", "Moved", "Against target"],
+        (
+            [
+                row.indicator.name,
+                row.indicator.unit,
+                row.value,
+                row.previous,
+                row.target,
+                row.moved,
+                row.against_target,
+            ]
+            for row in report.indicators
+        ),
+        {1: 40},
+    )
+    _sheet(workbook, "Risks", ["Risk", "Control"], ([r.risk, r.control] for r in report.risks), {1: 60, 2: 60})
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+

@@ -1,0 +1,276 @@
+"""The DMT's quarterly progress report for one strategy and one quarter, as at its end.
+
+Everything the dashboard, the PDF and the spreadsheet show comes from `report_build`, in
+a fixed number of queries whatever the number of actions: the actions as at the quarter
+(one query plus one for lead teams), their state a quarter earlier (one), the outcomes,
+the indicators and their figures, and the risks (one each).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from actions import selectors as action_selectors
+from actions.models import RAG, Action, ReportingPeriod, Status
+from outcomes.models import Outcome, Strategy
+from workforce.models import Team, WorkforceFigure, WorkforceIndicator
+
+# The headline's rows, in the order the DMT reads them: (key, label, list filter).
+HEADLINE = [
+    ("total", "Actions", {}),
+    ("complete", "Complete", {"status": Status.COMPLETE}),
+    ("on_track", "On track (Green)", {"rag": RAG.GREEN}),
+    ("at_risk", "At risk (Amber)", {"rag": RAG.AMBER}),
+    ("off_track", "Off track (Red)", {"rag": RAG.RED}),
+    ("not_started", "Not started", {"status": Status.NOT_STARTED}),
+    ("on_hold", "On hold", {"status": Status.ON_HOLD}),
+    ("cancelled", "Cancelled or superseded", {"status": Status.CANCELLED}),
+    ("overdue", "Overdue", {"overdue": "yes"}),
+    ("no_update", "No update this quarter", {"status": "none"}),
+]
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    complete: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    not_started: int = 0
+    on_hold: int = 0
+    cancelled: int = 0
+    overdue: int = 0
+    no_update: int = 0
+
+    def add(self, action: Action) -> None:
+        status = action.status_as_at
+        self.total += 1
+        self.complete += status == Status.COMPLETE
+        self.cancelled += status == Status.CANCELLED
+        self.not_started += status == Status.NOT_STARTED
+        self.on_hold += status == Status.ON_HOLD
+        self.no_update += status is None
+        if status not in (Status.COMPLETE, Status.CANCELLED, None):
+            rag = action.period_rag
+            self.on_track += rag == RAG.GREEN
+            self.at_risk += rag == RAG.AMBER
+            self.off_track += rag == RAG.RED
+        self.overdue += bool(action.is_overdue)
+
+    @property
+    def percent_complete(self) -> int:
+        live = self.total - self.cancelled
+        return round(100 * self.complete / live) if live else 0
+
+    @property
+    def score(self) -> float:
+        """Share of live actions complete or on track: what "direction of travel" compares."""
+        live = self.total - self.cancelled
+        return (self.complete + self.on_track) / live if live else 0.0
+
+
+@dataclass
+class Direction:
+    arrow: str
+    words: str
+
+    @classmethod
+    def between(cls, now: Counts, before: Counts | None) -> "Direction | None":
+        if before is None or before.total == 0:
+            return None
+        if now.score > before.score + 0.005:
+            return cls("↑", "Improving")
+        if now.score < before.score - 0.005:
+            return cls("↓", "Worsening")
+        return cls("→", "No change")
+
+
+@dataclass
+class HeadlineRow:
+    key: str
+    label: str
+    value: int
+    url: str
+
+
+@dataclass
+class OutcomeRow:
+    outcome: Outcome
+    counts: Counts
+    previous: Counts | None
+    direction: Direction | None
+    rows: list[HeadlineRow]
+
+
+@dataclass
+class IndicatorRow:
+    indicator: WorkforceIndicator
+    value: Decimal | None
+    previous: Decimal | None
+    target: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+    @property
+    def moved(self) -> str:
+        """Whether the figure moved the right way since last quarter, in words."""
+        change = self.change
+        if change is None:
+            return "No figure to compare"
+        if change == 0:
+            return "No change"
+        better = (change > 0) == self.indicator.higher_is_better
+        direction = "Up" if change > 0 else "Down"
+        return f"{direction}: {'better' if better else 'worse'}"
+
+    @property
+    def against_target(self) -> str:
+        if self.target is None:
+            return "No target: trend only"
+        if self.value is None:
+            return "No figure"
+        met = self.value >= self.target if self.indicator.higher_is_better else self.value <= self.target
+        return "Meets target" if met else "Misses target"
+
+
+@dataclass
+class Report:
+    strategy: Strategy
+    period: ReportingPeriod
+    previous_period: ReportingPeriod | None
+    next_quarter_label: str
+    periods: list[ReportingPeriod]
+    headline: list[HeadlineRow]
+    counts: Counts
+    outcomes: list[OutcomeRow]
+    exceptions: list[Action]
+    due_next: list[Action]
+    actions: list[Action]
+    indicators: list[IndicatorRow]
+    risks: list = field(default_factory=list)
+
+
+def list_url(strategy: Strategy, period: ReportingPeriod, outcome: Outcome | None = None, **filters) -> str:
+    """The action list filtered to exactly the actions a count counts."""
+    query = {"strategy": strategy.pk, "quarter": period.slug}
+    if outcome is not None:
+        query["outcome"] = outcome.pk
+    return f"{reverse('actions:list')}?{urlencode({**query, **filters})}"
+
+
+def exception_rank(action: Action) -> tuple:
+    """Red first, then Amber, then overdue, then missing updates; document order within each."""
+    if action.status_as_at not in (Status.COMPLETE, Status.CANCELLED, None) and action.period_rag == RAG.RED:
+        rank = 0
+    elif action.status_as_at not in (Status.COMPLETE, Status.CANCELLED, None) and action.period_rag == RAG.AMBER:
+        rank = 1
+    elif action.is_overdue:
+        rank = 2
+    else:
+        rank = 3
+    return (rank, action.order, action.reference)
+
+
+def is_exception(action: Action) -> bool:
+    live = action.status_as_at not in (Status.COMPLETE, Status.CANCELLED)
+    return action.status_as_at is None or action.is_overdue or (live and action.period_rag in (RAG.RED, RAG.AMBER))
+
+
+def _headline_rows(counts: Counts, strategy: Strategy, period: ReportingPeriod, outcome=None) -> list[HeadlineRow]:
+    return [
+        HeadlineRow(key, label, getattr(counts, key), list_url(strategy, period, outcome, **filters))
+        for key, label, filters in HEADLINE
+    ]
+
+
+def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[ReportingPeriod]) -> Report:
+    """The whole report for a strategy as at the end of `period`."""
+    actions = list(
+        action_selectors.actions_as_at(period, Action.objects.filter(strategy=strategy))
+        .select_related("outcome", "recommendation")
+        .prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name")))
+        .order_by("order", "reference")
+    )
+    earlier = [p for p in periods if p.start < period.start]
+    previous_period = earlier[-1] if earlier else None
+    previous_by_outcome: dict[int, Counts] = {}
+    if previous_period is not None:
+        # The same as-at rule a quarter earlier: only what direction of travel needs.
+        before = action_selectors.actions_as_at(previous_period, Action.objects.filter(strategy=strategy)).values(
+            "outcome_id", "status_as_at", "period_rag", "is_overdue"
+        )
+        for row in before:
+            counts = previous_by_outcome.setdefault(row["outcome_id"], Counts())
+            counts.add(_Row(row))
+
+    counts = Counts()
+    by_outcome: dict[int, Counts] = defaultdict(Counts)
+    for action in actions:
+        counts.add(action)
+        by_outcome[action.outcome_id].add(action)
+
+    outcome_rows = []
+    for outcome in strategy.outcomes.order_by("number"):
+        now = by_outcome[outcome.pk]
+        before = previous_by_outcome.get(outcome.pk)
+        outcome_rows.append(
+            OutcomeRow(outcome, now, before, Direction.between(now, before), _headline_rows(now, strategy, period, outcome))
+        )
+
+    next_quarter = period.quarter.next()
+    due_next = [
+        a
+        for a in actions
+        if a.due_date
+        and next_quarter.start <= a.due_date <= next_quarter.end
+        and a.status_as_at not in (Status.COMPLETE, Status.CANCELLED)
+    ]
+    return Report(
+        strategy=strategy,
+        period=period,
+        previous_period=previous_period,
+        next_quarter_label=next_quarter.label,
+        periods=periods,
+        headline=_headline_rows(counts, strategy, period),
+        counts=counts,
+        outcomes=outcome_rows,
+        exceptions=sorted((a for a in actions if is_exception(a)), key=exception_rank),
+        due_next=due_next,
+        actions=actions,
+        indicators=_indicator_rows(strategy, period, previous_period),
+        risks=list(strategy.risks.order_by("number")),
+    )
+
+
+class _Row:
+    """A `values()` row read like an annotated action, so Counts counts both the same way."""
+
+    def __init__(self, row: dict):
+        self.status_as_at = row["status_as_at"]
+        self.period_rag = row["period_rag"]
+        self.is_overdue = row["is_overdue"]
+
+
+def _indicator_rows(strategy, period, previous_period) -> list[IndicatorRow]:
+    indicators = list(strategy.workforce_indicators.order_by("order", "name"))
+    period_ids = [p.pk for p in (period, previous_period) if p is not None]
+    figures = {
+        (f.indicator_id, f.period_id): f.value
+        for f in WorkforceFigure.objects.filter(indicator__in=indicators, period_id__in=period_ids, scope="")
+    }
+    return [
+        IndicatorRow(
+            indicator=indicator,
+            value=figures.get((indicator.pk, period.pk)),
+            previous=figures.get((indicator.pk, previous_period.pk)) if previous_period else None,
+            target=indicator.target,
+        )
+        for indicator in indicators
+    ]
