@@ -1,0 +1,185 @@
+"""The dashboard pages and downloads, for each role, and their query counts."""
+
+import datetime
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from outcomes.models import Strategy
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def quarter_url(timeline, name="q3", kind="quarter"):
+    return reverse(f"dashboard:{kind}", args=[timeline["strategy"].slug, timeline[name].slug])
+
+
+def test_anonymous_is_sent_to_sign_in(client, timeline):
+    for url in (reverse("dashboard:index"), quarter_url(timeline), quarter_url(timeline, kind="pdf")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_index_opens_the_latest_quarter_of_the_first_strategy(client, dmt, timeline):
+    client.force_login(dmt)
+    response = client.get(reverse("dashboard:index"))
+    assert response.status_code == 302
+    assert response["Location"] == quarter_url(timeline, "q3")
+    response = client.get(response["Location"])
+    assert response.status_code == 200
+    assert response.context["report"].period == timeline["q3"]
+
+
+def test_every_role_reads_the_dashboard(client, dmt, manager, planner, timeline):
+    for user in (dmt, manager, planner):
+        client.force_login(user)
+        response = client.get(quarter_url(timeline))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "DMT to agree funding for A" in html
+        assert "<svg" in html and 'role="img"' in html  # charts on the server
+        assert "headline-table" in html  # with their data table
+
+
+def test_quarter_picker_moves_between_quarters(client, dmt, timeline):
+    client.force_login(dmt)
+    html = client.get(quarter_url(timeline, "q3")).content.decode()
+    for name in ("q1", "q2"):
+        assert quarter_url(timeline, name) in html
+    response = client.get(quarter_url(timeline, "q2"))
+    assert response.context["report"].period == timeline["q2"]
+    assert "Q2 2016/17 is closed" in response.content.decode()
+
+
+def test_unknown_strategy_or_quarter_is_404(client, dmt, timeline):
+    client.force_login(dmt)
+    assert client.get(reverse("dashboard:strategy", args=["no-such-strategy"])).status_code == 404
+    assert client.get(reverse("dashboard:quarter", args=["leics", "q9-2016-17"])).status_code == 404
+    assert client.get(reverse("dashboard:quarter", args=["leics", "q1-2030-31"])).status_code == 404
+    assert client.get(reverse("dashboard:pdf", args=["leics", "rubbish"])).status_code == 404
+
+
+def test_post_is_not_allowed(client, dmt, timeline):
+    client.force_login(dmt)
+    assert client.post(quarter_url(timeline)).status_code == 405
+    assert client.post(quarter_url(timeline, kind="xlsx")).status_code == 405
+
+
+def test_pdf_has_the_exceptions_and_counts_on_a4_pages(client, dmt, timeline):
+    client.force_login(dmt)
+    response = client.get(quarter_url(timeline, kind="pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    reader = PdfReader(BytesIO(response.content))
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)  # A4 in points
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    for page_number, page in enumerate(pages, start=1):
+        assert "Workforce Strategy 2016/17" in page
+        assert "Q3 2016/17" in page
+        assert f"Page {page_number} of {len(pages)}" in page
+    assert "DMT to agree funding for A" in text
+    assert "No update this quarter" in text
+    # Exceptions come before the outcome breakdown.
+    assert text.index("Exceptions") < text.index("By outcome")
+
+
+def test_xlsx_has_summary_actions_and_indicators(client, dmt, timeline):
+    client.force_login(dmt)
+    response = client.get(quarter_url(timeline, kind="xlsx"))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(BytesIO(response.content))
+    assert {"Summary", "Exceptions", "Actions", "Indicators"} <= set(workbook.sheetnames)
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Actions"] == 6
+    assert summary["Off track (Red)"] == 1
+    assert summary["No update this quarter"] == 2
+    assert summary["Overdue"] == 1
+    actions = list(workbook["Actions"].iter_rows(values_only=True))
+    header, rows = actions[0], actions[1:]
+    assert len(rows) == 6
+    by_ref = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_ref["1.1.1"]["RAG"] == "Red"
+    assert by_ref["1.1.1"]["Help needed from DMT"] == "DMT to agree funding for A"
+    assert by_ref["2.1.4"]["Status"] == "No update"
+    exceptions = [row[0] for row in workbook["Exceptions"].iter_rows(min_row=2, values_only=True)]
+    assert exceptions == ["1.1.1", "2.1.4", "2.1.6"]
+
+
+def test_closed_quarter_report_does_not_change_when_later_updates_arrive(client, dmt, timeline):
+    client.force_login(dmt)
+    before = client.get(quarter_url(timeline, "q2")).context["report"]
+    counts = {row.key: row.value for row in before.headline}
+    factories.ProgressUpdateFactory(
+        action=timeline["actions"]["F"], period=timeline["q3"], status=Status.COMPLETE, rag="",
+        completed_on=datetime.date(2016, 11, 1),
+    )
+    after = client.get(quarter_url(timeline, "q2")).context["report"]
+    assert {row.key: row.value for row in after.headline} == counts
+
+
+def build_strategy(size: int) -> Strategy:
+    """A strategy of `size` actions with an update each in the open quarter, in bulk."""
+    strategy = factories.StrategyFactory(slug=f"size-{size}")
+    recommendation = factories.RecommendationFactory(outcome__strategy=strategy)
+    factories.RiskFactory(strategy=strategy)
+    indicator = factories.WorkforceIndicatorFactory(name=f"% absence {size}")
+    indicator.strategies.add(strategy)
+    team = factories.TeamFactory(name="Strategic HR")
+    q2 = factories.ReportingPeriodFactory(year=2016, number=2, state=ReportingPeriod.State.CLOSED)
+    q3 = factories.ReportingPeriodFactory(year=2016, number=3)
+    actions = Action.objects.bulk_create(
+        Action(
+            strategy=strategy,
+            outcome=recommendation.outcome,
+            recommendation=recommendation,
+            reference=f"1.1.{n}",
+            order=n,
+            description=f"Action {n}",
+            due_date=datetime.date(2016, 12, 31),
+        )
+        for n in range(size)
+    )
+    Action.lead_teams.through.objects.bulk_create(
+        Action.lead_teams.through(action=action, team=team) for action in actions
+    )
+    rags = ["green", "amber", "red"]
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(action=a, period=p, status=Status.IN_PROGRESS, rag=rags[n % 3], progress="Going")
+        for n, a in enumerate(actions)
+        for p in (q2, q3)
+        if n % 5
+    )
+    return strategy
+
+
+def count_queries(client, url) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context), [q["sql"] for q in context.captured_queries]
+
+
+@pytest.mark.parametrize("kind", ["quarter", "xlsx"])
+def test_dashboard_query_count_is_the_same_at_10_and_1000_actions(client, dmt, kind, django_assert_num_queries):
+    client.force_login(dmt)
+    small = build_strategy(10)
+    q3 = ReportingPeriod.objects.get(year=2016, number=3)
+    small_count, _ = count_queries(client, reverse(f"dashboard:{kind}", args=[small.slug, q3.slug]))
+    large = build_strategy(1000)
+    # session, user, strategy, quarters, actions as at Q3, their lead teams, actions as at
+    # Q2, outcomes, indicators, figures, risks (+ the strategy list for the picker)
+    expected = 12 if kind == "quarter" else 11
+    with django_assert_num_queries(expected):
+        client.get(reverse(f"dashboard:{kind}", args=[large.slug, q3.slug]))
+    assert small_count == expected
