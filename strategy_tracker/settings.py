@@ -97,6 +97,9 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Strategies and teams load by name: manage.py loaddata teams leicestershire-cfs-2016-17
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -1,0 +1,163 @@
+"""The Organisational Planning admin: the action list's filters, and fixed query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "actions_action",
+    "actions_progressupdate",
+    "actions_reportingperiod",
+    "outcomes_strategy",
+    "outcomes_outcome",
+    "outcomes_recommendation",
+    "outcomes_successmeasure",
+    "outcomes_risk",
+    "workforce_team",
+    "workforce_teammembership",
+    "workforce_workforcefigure",
+]
+
+
+def grow(size: int) -> None:
+    """Add a strategy with `size` actions, each with lead teams and an update, in bulk."""
+    strategy = factories.StrategyFactory()
+    recommendation = factories.RecommendationFactory(outcome__strategy=strategy)
+    factories.SuccessMeasureFactory(recommendation=recommendation)
+    factories.RiskFactory(strategy=strategy)
+    teams = [factories.TeamFactory(name=f"Team {n}") for n in range(3)]
+    period = factories.ReportingPeriodFactory(year=2016, number=3)
+    start = Action.objects.count()
+    actions = Action.objects.bulk_create(
+        Action(
+            strategy=strategy,
+            outcome=recommendation.outcome,
+            recommendation=recommendation,
+            reference=f"1.1.{n}",
+            order=n,
+            description=f"Action {start + n}",
+            due_date=datetime.date(2016, 10, 31),
+        )
+        for n in range(size)
+    )
+    Action.lead_teams.through.objects.bulk_create(
+        Action.lead_teams.through(action=action, team=team) for action in actions for team in teams[:2]
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(action=action, period=period, status=Status.IN_PROGRESS, rag="amber", progress="Slow")
+        for action in actions[::2]
+    )
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context)
+
+
+@pytest.mark.parametrize("changelist", CHANGELISTS)
+def test_changelist_runs_the_same_queries_at_10_and_500_actions(client, planner, changelist):
+    client.force_login(planner)
+    url = reverse(f"admin:{changelist}_changelist")
+    grow(10)
+    at_10 = queries(client, url)
+    grow(490)
+    assert queries(client, url) == at_10
+
+
+def test_action_changelist_query_count_is_pinned(client, planner, django_assert_num_queries):
+    client.force_login(planner)
+    grow(500)
+    url = reverse("admin:actions_action_changelist")
+    # session, user, permissions (2), open quarter, count, filtered count, the page of
+    # actions with their update joined, their lead teams, and the filters' choices:
+    # strategies, outcomes, lead teams.
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    pinned = len(context)
+    with django_assert_num_queries(pinned):
+        response = client.get(url + "?status=in_progress&rag=amber&overdue=yes")
+    assert response.status_code == 200
+    assert pinned <= 14, [q["sql"] for q in context.captured_queries]
+
+
+def test_action_changelist_filters(client, planner):
+    client.force_login(planner)
+    grow(10)
+    url = reverse("admin:actions_action_changelist")
+    assert client.get(url).context["cl"].result_count == 10
+    assert client.get(url + "?rag=amber").context["cl"].result_count == 5
+    assert client.get(url + "?needs_update=yes").context["cl"].result_count == 5
+    assert client.get(url + "?status=none").context["cl"].result_count == 5
+    assert client.get(url + "?overdue=yes").context["cl"].result_count == 10
+    assert client.get(url + "?q=Action+3").context["cl"].result_count == 1
+    team = factories.TeamFactory(name="Team 0")
+    assert client.get(url + f"?lead_teams__id__exact={team.pk}").context["cl"].result_count == 10
+
+
+def test_team_autocomplete_for_lead_teams(client, planner):
+    client.force_login(planner)
+    factories.TeamFactory(name="Strategic HR")
+    factories.TeamFactory(name="Corporate Comms Team")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "strat", "app_label": "actions", "model_name": "action", "field_name": "lead_teams"},
+    )
+    assert response.status_code == 200
+    assert [item["text"] for item in response.json()["results"]] == ["Strategic HR"]
+
+
+def test_action_page_shows_its_progress_updates(client, planner, period):
+    client.force_login(planner)
+    update = factories.ProgressUpdateFactory(period=period, progress="Plan agreed by DMT")
+    response = client.get(reverse("admin:actions_action_change", args=[update.action.pk]))
+    assert response.status_code == 200
+    assert "Plan agreed by DMT" in response.content.decode()
+
+
+def test_admin_save_reads_the_timescale_into_dates(client, planner):
+    client.force_login(planner)
+    action = factories.ActionFactory(lead_teams=[factories.TeamFactory()])
+    data = {
+        "strategy": action.strategy_id,
+        "outcome": action.outcome_id,
+        "recommendation": action.recommendation_id,
+        "reference": action.reference,
+        "order": 1,
+        "description": action.description,
+        "lead_teams": [t.pk for t in action.lead_teams.all()],
+        "timescale": "December 2015 (and then ongoing)",
+        "updates-TOTAL_FORMS": 0,
+        "updates-INITIAL_FORMS": 0,
+    }
+    response = client.post(reverse("admin:actions_action_change", args=[action.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    action.refresh_from_db()
+    assert (action.start_date, action.due_date, action.is_ongoing) == (
+        datetime.date(2015, 12, 1),
+        datetime.date(2015, 12, 31),
+        True,
+    )
+
+
+def test_closed_quarter_updates_cannot_be_changed_in_the_admin(client, planner, period):
+    client.force_login(planner)
+    update = factories.ProgressUpdateFactory(period=period)
+    ReportingPeriod.objects.filter(pk=period.pk).update(state=ReportingPeriod.State.CLOSED)
+    response = client.post(
+        reverse("admin:actions_progressupdate_change", args=[update.pk]),
+        {"action": update.action_id, "period": period.pk, "status": "in_progress", "rag": "red", "progress": "x"},
+    )
+    assert response.status_code == 200
+    assert "is closed" in response.content.decode()
+    update.refresh_from_db()
+    assert update.rag == "green"
