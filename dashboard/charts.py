@@ -69,7 +69,12 @@ def headline_chart(report) -> SafeString:
 
 def outcome_chart(report) -> SafeString:
     bars = [
-        Bar(f"Outcome {row.outcome.number}", row.counts.percent_complete, f"{row.counts.percent_complete}%", COLOURS["progress"])
+        Bar(
+            f"Outcome {row.outcome.number}",
+            row.counts.percent_complete,
+            f"{row.counts.percent_complete}%",
+            COLOURS["progress"],
+        )
         for row in report.outcomes
     ]
     return bar_chart(title=f"Actions complete by outcome, {report.period}", bars=bars, maximum=100, chart_id="outcomes")

@@ -73,9 +73,7 @@ def report_xlsx(report: Report) -> bytes:
     for row in report.headline:
         summary.append([row.label, row.value])
     summary.append([])
-    summary.append(
-        ["Outcome", *[label for _, label, _ in HEADLINE], "% complete", "Direction of travel"]
-    )
+    summary.append(["Outcome", *[label for _, label, _ in HEADLINE], "% complete", "Direction of travel"])
     for row in report.outcomes:
         summary.append(
             [
@@ -112,7 +110,7 @@ def report_xlsx(report: Report) -> bytes:
             action.reference,
             action.outcome.number,
             action.description,
-            ", ".join(team.name for team in action.lead_teams.all()),
+            ", ".join(action.lead_team_names),
             action.timescale,
             action.due_date,
             status,
@@ -150,4 +148,3 @@ def report_xlsx(report: Report) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-

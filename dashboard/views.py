@@ -67,7 +67,9 @@ def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     report = _report(slug, quarter)
-    response = HttpResponse(exports.report_pdf(report, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    response = HttpResponse(
+        exports.report_pdf(report, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, "pdf")}"'
     return response
 

@@ -8,12 +8,13 @@ each page over several requests beside the time of the bare SQL the dashboard ru
 import statistics
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment, teardown_test_environment
+from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
 from django.urls import reverse
 
 from actions import selectors
@@ -51,8 +52,11 @@ class Command(BaseCommand):
     def handle(self, *args, actions, quarters, repeat, **options):
         setup_test_environment()
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        # Plain static storage: the benchmark needs no collectstatic run first.
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
         try:
-            self.run(actions, quarters, repeat)
+            with override_settings(STORAGES=storages, DEBUG=False):
+                self.run(actions, quarters, repeat)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
