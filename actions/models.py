@@ -56,7 +56,9 @@ class Action(models.Model):
         "workforce.Team", related_name="led_actions", blank=True, verbose_name="lead teams"
     )
     lead_officer = models.CharField("lead officer", max_length=200, blank=True)
-    timescale = models.CharField("timescale", max_length=300, blank=True, help_text="Exactly as the document writes it.")
+    timescale = models.CharField(
+        "timescale", max_length=300, blank=True, help_text="Exactly as the document writes it."
+    )
     start_date = models.DateField("start date", null=True, blank=True)
     due_date = models.DateField("due date", null=True, blank=True)
     is_ongoing = models.BooleanField("ongoing or recurring", default=False)
@@ -192,7 +194,9 @@ class ProgressUpdate(models.Model):
     """One action's progress in one quarter, written by a member of a lead team."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates", verbose_name="action")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name="quarter")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name="quarter"
+    )
     status = models.CharField("status", max_length=20, choices=Status.choices)
     rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, blank=True)
     progress = models.TextField("progress this quarter", blank=True)
@@ -211,7 +215,9 @@ class ProgressUpdate(models.Model):
     )
     created = models.DateTimeField("created", auto_now_add=True)
     changed = models.DateTimeField("changed", auto_now=True)
-    version = models.PositiveIntegerField("version", default=1, help_text="Raised on every save, to refuse lost updates.")
+    version = models.PositiveIntegerField(
+        "version", default=1, help_text="Raised on every save, to refuse lost updates."
+    )
 
     history = HistoricalRecords()
 

@@ -46,7 +46,9 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: d
     if period is not None:
         # Those still needing an update this quarter come first.
         actions = actions.annotate(
-            needs_first=Case(When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+            needs_first=Case(
+                When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
         ).order_by("needs_first", "strategy__period_start", "order", "reference")
         filterset = ActionFilter(request.GET, queryset=actions)
     else:
@@ -76,7 +78,7 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: d
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """"Your actions": the actions the user's teams lead, those needing an update first."""
+    """ "Your actions": the actions the user's teams lead, those needing an update first."""
     team_ids = user_team_ids(request.user)
     if not team_ids and DMT in user_group_names(request.user):
         return redirect("dashboard:index")
@@ -88,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
-    """"All actions", with the same filters, for everyone signed in."""
+    """ "All actions", with the same filters, for everyone signed in."""
     return _action_list_page(request, Action.objects.all(), template="actions/list.html", extra={})
 
 

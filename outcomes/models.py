@@ -16,7 +16,10 @@ class StrategyManager(models.Manager):
 
 class Strategy(models.Model):
     slug = models.SlugField(
-        "short name", max_length=100, unique=True, help_text="Used in addresses and fixtures, e.g. leicestershire-cfs-2016-17."
+        "short name",
+        max_length=100,
+        unique=True,
+        help_text="Used in addresses and fixtures, e.g. leicestershire-cfs-2016-17.",
     )
     title = models.CharField("title", max_length=300)
     organisation = models.CharField("organisation", max_length=200)
@@ -34,7 +37,9 @@ class Strategy(models.Model):
         "source document", max_length=300, blank=True, help_text="The document this strategy was transcribed from."
     )
     source_notes = models.TextField(
-        "notes on the source", blank=True, help_text="Where a reading of the document was uncertain, and how it was read."
+        "notes on the source",
+        blank=True,
+        help_text="Where a reading of the document was uncertain, and how it was read.",
     )
 
     objects = StrategyManager()
@@ -155,7 +160,12 @@ class SuccessMeasure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["recommendation__outcome__strategy", "recommendation__outcome__number", "recommendation__number", "number"]
+        ordering = [
+            "recommendation__outcome__strategy",
+            "recommendation__outcome__number",
+            "recommendation__number",
+            "number",
+        ]
         verbose_name = "measure of success"
         verbose_name_plural = "measures of success"
         constraints = [

@@ -27,7 +27,14 @@ def timeline(db):
     q1, q2, q3 = (factories.ReportingPeriodFactory(year=2016, number=n) for n in (1, 2, 3))
     ReportingPeriod.objects.filter(pk__in=[q1.pk, q2.pk]).update(state=ReportingPeriod.State.CLOSED)
     later = datetime.date(2017, 6, 30)
-    due = {"A": later, "B": later, "C": later, "D": datetime.date(2016, 8, 31), "E": later, "F": datetime.date(2017, 1, 31)}
+    due = {
+        "A": later,
+        "B": later,
+        "C": later,
+        "D": datetime.date(2016, 8, 31),
+        "E": later,
+        "F": datetime.date(2017, 1, 31),
+    }
     actions = {}
     for index, name in enumerate("ABCDEF"):
         actions[name] = factories.ActionFactory(

@@ -121,7 +121,10 @@ def test_closed_quarter_report_does_not_change_when_later_updates_arrive(client,
     before = client.get(quarter_url(timeline, "q2")).context["report"]
     counts = {row.key: row.value for row in before.headline}
     factories.ProgressUpdateFactory(
-        action=timeline["actions"]["F"], period=timeline["q3"], status=Status.COMPLETE, rag="",
+        action=timeline["actions"]["F"],
+        period=timeline["q3"],
+        status=Status.COMPLETE,
+        rag="",
         completed_on=datetime.date(2016, 11, 1),
     )
     after = client.get(quarter_url(timeline, "q2")).context["report"]

@@ -26,9 +26,7 @@ MODELS = [
 
 def dump() -> list[dict]:
     out = io.StringIO()
-    call_command(
-        "dumpdata", *MODELS, natural_foreign=True, natural_primary=True, stdout=out, indent=None
-    )
+    call_command("dumpdata", *MODELS, natural_foreign=True, natural_primary=True, stdout=out, indent=None)
     return json.loads(out.getvalue())
 
 
