@@ -1,0 +1,507 @@
+"""Demo progress for loaded strategies: quarters, progress updates and workforce figures.
+
+Used by `manage.py demo_data`. Everything written follows from the seed: each action's
+story comes from its own `random.Random` seeded with the seed, the strategy and the
+action's reference, so it does not change when other actions or strategies are added.
+Updates are written straight to the database (bulk_create), not through the service:
+the demo fills quarters that are closed, which the service rightly refuses.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
+from actions.quarters import Quarter, quarter_of, quarters_between
+from outcomes.models import Strategy
+from workforce.models import WorkforceFigure, WorkforceIndicator
+
+DEADLINE_DAYS = 10  # the open quarter's updates are due ten days after it ends
+MISSING_SHARE = 0.3  # the share of actions with no update yet in the open quarter
+BATCH_SIZE = 500
+DEMO_AUTHOR = "manager"
+
+# How delivery confidence moves from one quarter to the next (green, amber, red). Left
+# alone it settles near 73% green, 20% amber and 7% red.
+_RAG_MOVES = {
+    RAG.GREEN: (0.85, 0.12, 0.03),
+    RAG.AMBER: (0.45, 0.42, 0.13),
+    RAG.RED: (0.25, 0.45, 0.30),
+}
+
+
+# What managers write, by the subject of the action (found from words in its description).
+TOPICS = {
+    "engagement": {
+        "progress": (
+            "Workforce Engagement Plan drafted and shared with the Principal Social Worker and Heads of Service.",
+            "Key messages for the quarter agreed with DMT and cascaded through team meetings.",
+            "Engagement sessions held in three localities; around 120 staff attended.",
+        ),
+        "next": (
+            "Finalise the Workforce Engagement Plan and take it to DMT for sign-off.",
+            "Run the next round of engagement sessions and collate staff feedback.",
+        ),
+    },
+    "intranet": {
+        "progress": (
+            "Organisational Planning represented on the intranet redevelopment group; department needs submitted.",
+            "Draft intranet pages for the department written and reviewed by the Corporate Comms Team.",
+        ),
+        "next": (
+            "Test the new intranet pages with a group of frontline staff.",
+            "Agree the launch date for the department's pages with the Corporate Comms Team.",
+        ),
+    },
+    "training": {
+        "progress": (
+            "Training needs analysis completed for frontline teams; the Department Training Plan updated.",
+            "Mandatory training completion reviewed with team managers; reminders sent to those overdue.",
+            "Two cohorts completed the new supervision skills course.",
+        ),
+        "next": (
+            "Book next quarter's courses and publish them on the learning portal.",
+            "Report training completion rates to DMT.",
+        ),
+    },
+    "recruitment": {
+        "progress": (
+            "Recruitment campaign for children's social workers launched with the corporate recruitment team.",
+            "Department needs fed into the consultation on the Corporate Recruitment and Retention Strategy.",
+            "Exit interview findings analysed; themes shared with Heads of Service.",
+        ),
+        "next": (
+            "Review the response to the campaign and shortlist applicants.",
+            "Agree a retention offer for hard-to-fill posts with Strategic HR.",
+        ),
+    },
+    "supervision": {
+        "progress": (
+            "Supervision audits completed in two localities; findings shared with team managers.",
+            "Supervision policy refreshed and checked against the Quality Assurance Framework.",
+        ),
+        "next": (
+            "Complete the remaining supervision audits and report the themes to DMT.",
+            "Follow up the audit actions with the team managers concerned.",
+        ),
+    },
+    "healthcheck": {
+        "progress": (
+            "Staff Healthcheck survey issued; response rate 58% so far.",
+            "Staff Healthcheck results analysed by the Principal Social Worker and shared with DMT.",
+        ),
+        "next": (
+            "Publish 'you said, we did' feedback on the Staff Healthcheck.",
+            "Agree an action plan from the Healthcheck findings with Heads of Service.",
+        ),
+    },
+    "general": {
+        "progress": (
+            "On track: the lead team met this quarter and agreed the approach.",
+            "Scoping completed and a project plan agreed with the lead team.",
+            "Progress reported to the Workforce Strategy Group.",
+        ),
+        "next": (
+            "Continue delivery against the project plan.",
+            "Report progress to the Workforce Strategy Group next quarter.",
+        ),
+    },
+}
+TOPIC_WORDS = (
+    ("healthcheck", ("healthcheck", "survey")),
+    ("intranet", ("intranet",)),
+    ("engagement", ("engagement", "communicat", "messages")),
+    ("supervision", ("supervision", "audit")),
+    ("recruitment", ("recruit", "retention", "retain")),
+    ("training", ("training", "learning", "development", "induction")),
+)
+AMBER = (
+    "Slower than planned: the lead team's time has gone on preparing for the Ofsted inspection.",
+    "Some slippage while the corporate restructure is agreed; a revised plan is in place.",
+    "Delayed by vacancies in the lead team; partly recovered this quarter.",
+)
+RED = (
+    "Stalled: no capacity in the lead team this quarter, and the timescale will be missed.",
+    "Cannot progress: it depends on the corporate intranet project, which has been postponed.",
+)
+HELP_NEEDED = (
+    "DMT to agree additional capacity to complete this action.",
+    "DMT to agree a revised timescale and confirm the priority of this action.",
+    "DMT to agree to raise the dependency with the corporate programme board.",
+)
+COMPLETE = (
+    "Action complete and signed off by DMT.",
+    "Complete; the outcome was reported to the Workforce Strategy Group.",
+    "Complete: the work is now part of the lead team's business as usual.",
+)
+EVIDENCE = (
+    "Report to DMT",
+    "Staff Healthcheck results",
+    "Training records from the learning portal",
+    "Pages live on the intranet",
+    "Supervision audit report",
+)
+NOT_STARTED = "Not due to start yet; the lead team is confirmed."
+NOT_STARTED_LATE = "Start delayed: the lead team has not yet had capacity to begin this work."
+NOT_STARTED_NEXT = "Agree the start date and the approach with the lead team."
+ON_HOLD = "No work this quarter while the action is on hold."
+HOLD_REASONS = (
+    "Paused while the corporate restructure of HR services is agreed.",
+    "On hold until the departmental budget review reports.",
+    "Paused at DMT's request until the new intranet is launched.",
+)
+CANCELLED = "Cancelled or superseded; no further updates."
+CANCEL_REASONS = (
+    "Superseded by the Corporate Recruitment and Retention Strategy, which now covers this work.",
+    "Cancelled by DMT: no longer a priority after the service review.",
+)
+# name, unit, higher is better, target, level in Q1 2014/15, quarterly variation
+INDICATORS = (
+    ("% absence", "%", False, Decimal("4"), 5.2, 0.3),
+    ("% vacancies", "%", False, Decimal("8"), 11.5, 0.8),
+    ("% agency staff", "%", False, None, 7.0, 0.6),
+    ("Turnover", "%", False, Decimal("12"), 14.5, 0.7),
+    ("% with supervision in the last month", "%", True, Decimal("95"), 84.0, 2.0),
+    ("% with an appraisal", "%", True, Decimal("90"), 78.0, 2.5),
+    ("% completed mandatory training", "%", True, Decimal("95"), 81.0, 2.0),
+    ("Headcount", "people", True, None, 1460.0, 15.0),
+    ("FTE", "FTE", True, None, 1285.0, 12.0),
+)
+# Other names for the standard indicators, as strategies write them (word starts).
+INDICATOR_WORDS = (
+    ("absence", "% absence"),
+    ("vacanc", "% vacancies"),
+    ("agency", "% agency staff"),
+    ("turnover", "Turnover"),
+    ("supervision", "% with supervision in the last month"),
+    ("appraisal", "% with an appraisal"),
+    ("training", "% completed mandatory training"),
+    ("compliance", "% completed mandatory training"),
+    ("headcount", "Headcount"),
+    ("fte", "FTE"),
+)
+
+
+def topic_of(description: str) -> str:
+    """The subject of an action, to choose what its updates say."""
+    words = description.lower()
+    return next((topic for topic, stems in TOPIC_WORDS if any(stem in words for stem in stems)), "general")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One action's update in one quarter, before it is written."""
+
+    status: str
+    rag: str = ""
+    progress: str = ""
+    next_steps: str = ""
+    evidence: str = ""
+    help_needed: str = ""
+    reason: str = ""
+    completed_on: date | None = None
+
+
+@dataclass
+class StrategyResult:
+    strategy: Strategy
+    periods: list[ReportingPeriod]
+    updates_written: int = 0
+    quarters_kept: int = 0
+    figures_written: int = 0
+
+
+def periods_prepare(*, quarters: list[Quarter]) -> list[ReportingPeriod]:
+    """The reporting periods for the quarters: the last open, the rest closed.
+
+    A quarter already closed is left exactly as it is: closed quarters never change.
+    """
+    periods = []
+    for i, quarter in enumerate(quarters):
+        last = i == len(quarters) - 1
+        deadline = quarter.end + timedelta(days=DEADLINE_DAYS)
+        state = ReportingPeriod.State.OPEN if last else ReportingPeriod.State.CLOSED
+        period, created = ReportingPeriod.objects.get_or_create(
+            year=quarter.year,
+            number=quarter.number,
+            defaults={"start": quarter.start, "end": quarter.end, "state": state, "update_deadline": deadline},
+        )
+        if not created and period.is_open and (period.state != state or period.update_deadline != deadline):
+            period.state = state
+            period.update_deadline = deadline if last else period.update_deadline or deadline
+            period.save()
+        periods.append(period)
+    return periods
+
+
+def _rag_after(rng: random.Random, rag: str, overdue: bool) -> str:
+    green, amber, _ = _RAG_MOVES[rag]
+    if overdue:  # an action past its due date is rarely still on track
+        green /= 3
+    draw = rng.random() * (green + amber + _RAG_MOVES[rag][2])
+    return RAG.GREEN if draw < green else RAG.AMBER if draw < green + amber else RAG.RED
+
+
+def _rag_first(rng: random.Random, overdue: bool) -> str:
+    """The RAG of an action's first quarter in progress, in the proportions the moves settle at."""
+    return rng.choices((RAG.GREEN, RAG.AMBER, RAG.RED), weights=(0.73 / 3 if overdue else 0.73, 0.2, 0.07))[0]
+
+
+def _date_between(rng: random.Random, first: date, last: date) -> date:
+    if last < first:
+        first, last = last, first
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
+def action_story(
+    *, action: Action, strategy: Strategy, quarters: list[Quarter], rng: random.Random
+) -> list[Plan | None]:
+    """The action's update in each quarter, or None once it is complete or cancelled.
+
+    It is not started until the quarter it starts in (a few start a quarter late), then in
+    progress with a RAG that moves from quarter to quarter, and complete around its due
+    date (a few early, some late); ongoing actions stay in progress. A few go on hold for
+    a quarter or two, and a very few are cancelled.
+    """
+
+    def index(d: date) -> int:
+        q = quarter_of(d)
+        return (q.year - quarters[0].year) * 4 + q.number - quarters[0].number
+
+    start = action.start_date or strategy.period_start
+    ongoing = action.is_ongoing
+    due = None if ongoing else max(action.due_date or quarters[rng.randrange(len(quarters))].end, start)
+    start_index = max(index(start), 0)
+    if rng.random() < 0.12:
+        start_index += 1  # slipped: still not started in the quarter it should have begun
+    complete_index = math.inf
+    slip = 0
+    if not ongoing:
+        slip = rng.choices((-1, 0, 1, 2, 99), weights=(10, 52, 23, 10, 5))[0]
+        complete_index = max(index(due) + slip, start_index, 0)
+    fate = rng.random()
+    hold_from, hold_until, cancel_at = math.inf, math.inf, math.inf
+    last_useful = min(complete_index, len(quarters)) - 1
+    if ongoing:
+        pass  # ongoing actions stay in progress
+    elif fate < 0.03 and last_useful > start_index:
+        cancel_at = rng.randint(start_index + 1, last_useful)
+    elif fate < 0.09 and last_useful >= start_index:
+        hold_from = rng.randint(start_index, last_useful)
+        hold_until = hold_from + rng.choice((1, 1, 2))
+        complete_index += hold_until - hold_from
+    topic = topic_of(action.description)
+    plans: list[Plan | None] = []
+    rag = ""
+    for i, quarter in enumerate(quarters):
+        if i > min(complete_index, cancel_at):
+            plans.append(None)
+        elif i == complete_index:
+            first, last = max(quarter.start, start), quarter.end
+            if slip <= 0 and due and quarter.contains(due):
+                last = due
+            plans.append(
+                Plan(
+                    status=Status.COMPLETE,
+                    progress=rng.choice(COMPLETE),
+                    evidence=rng.choice(EVIDENCE),
+                    completed_on=_date_between(rng, min(first, quarter.end), last),
+                )
+            )
+        elif i == cancel_at:
+            plans.append(Plan(status=Status.CANCELLED, progress=CANCELLED, reason=rng.choice(CANCEL_REASONS)))
+        elif hold_from <= i < hold_until:
+            plans.append(Plan(status=Status.ON_HOLD, rag=RAG.AMBER, progress=ON_HOLD, reason=rng.choice(HOLD_REASONS)))
+        elif i < start_index:
+            late = quarter.contains(start) or quarter.start > start
+            plans.append(
+                Plan(
+                    status=Status.NOT_STARTED,
+                    rag=RAG.AMBER if late else RAG.GREEN,
+                    progress=NOT_STARTED_LATE if late else NOT_STARTED,
+                    next_steps=NOT_STARTED_NEXT,
+                )
+            )
+        else:
+            overdue = bool(due) and quarter.start > due
+            rag = _rag_after(rng, rag, overdue) if rag else _rag_first(rng, overdue)
+            plans.append(_in_progress(rng, topic, rag, plans[-1] if plans else None))
+    return plans
+
+
+def _in_progress(rng: random.Random, topic: str, rag: str, previous: Plan | None) -> Plan:
+    sentences = TOPICS[topic]
+    said = previous.progress if previous else ""
+    # Say something other than last quarter's progress where there is a choice.
+    options = [s for s in {RAG.GREEN: sentences["progress"], RAG.AMBER: AMBER, RAG.RED: RED}[rag] if s != said]
+    return Plan(
+        status=Status.IN_PROGRESS,
+        rag=rag,
+        progress=rng.choice(options),
+        next_steps=rng.choice(sentences["next"]),
+        evidence=rng.choice(EVIDENCE) if rng.random() < 0.3 else "",
+        help_needed=rng.choice(HELP_NEEDED) if rag == RAG.RED else "",
+    )
+
+
+def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod], seed: int) -> StrategyResult:
+    """Write every action's updates: open quarters are rewritten, closed ones only filled.
+
+    A closed quarter that already holds updates for the strategy is left alone; in the
+    open quarter about 30% of the actions have no update yet.
+    """
+    result = StrategyResult(strategy=strategy, periods=periods)
+    quarters = [period.quarter for period in periods]
+    actions = list(strategy.actions.order_by("order", "reference", "pk"))
+    author = get_user_model().objects.filter(username=DEMO_AUTHOR).first()
+    filled = set(
+        ProgressUpdate.objects.filter(action__strategy=strategy, period__in=periods)
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    writable = [p.is_open or p.pk not in filled for p in periods]
+    result.quarters_kept = writable.count(False)
+    stories = {
+        action.pk: action_story(
+            action=action,
+            strategy=strategy,
+            quarters=quarters,
+            rng=random.Random(f"{seed}:{strategy.slug}:{action.reference}"),
+        )
+        for action in actions
+    }
+    rng = random.Random(f"{seed}:{strategy.slug}:missing")
+    missing = set()
+    for i, period in enumerate(periods):
+        if period.is_open:
+            due = [action.pk for action in actions if stories[action.pk][i] is not None]
+            count = round(len(due) * MISSING_SHARE) or (1 if len(due) > 1 else 0)
+            missing |= {(pk, i) for pk in rng.sample(due, count)}
+    updates = [
+        ProgressUpdate(action=action, period=period, author=author, **vars(plan))
+        for i, period in enumerate(periods)
+        if writable[i]
+        for action in actions
+        if (plan := stories[action.pk][i]) is not None and (action.pk, i) not in missing
+    ]
+    with transaction.atomic():
+        open_ids = [p.pk for p in periods if p.is_open]
+        ProgressUpdate.objects.filter(action__strategy=strategy, period_id__in=open_ids).delete()
+        ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH_SIZE)
+        for period, write in zip(periods, writable, strict=True):
+            # Dated as if written in the week after the quarter ended, not today.
+            written = timezone.make_aware(
+                datetime.combine(period.end + timedelta(days=2 + period.number), time(10, 30))
+            )
+            if write:
+                ProgressUpdate.objects.filter(action__strategy=strategy, period=period).update(
+                    created=written, changed=written
+                )
+    result.updates_written = len(updates)
+    return result
+
+
+def indicators_link(*, strategy: Strategy) -> list[WorkforceIndicator]:
+    """The strategy's workforce indicators, linking the standard ones if it has none."""
+    if not strategy.workforce_indicators.exists():
+        for order, (name, unit, higher, target, *_) in enumerate(INDICATORS, start=1):
+            indicator, _ = WorkforceIndicator.objects.get_or_create(
+                name=name,
+                defaults={"unit": unit, "higher_is_better": higher, "target": target, "order": order},
+            )
+            indicator.strategies.add(strategy)
+    return list(strategy.workforce_indicators.order_by("order", "name", "pk"))
+
+
+def _indicator_profile(indicator: WorkforceIndicator) -> tuple:
+    """The standard indicator this one is (by name, or by a word in it), or a generic one."""
+    known = {row[0]: row for row in INDICATORS}
+    if indicator.name in known:
+        return known[indicator.name]
+    name = indicator.name.lower()
+    for stem, standard in INDICATOR_WORDS:
+        if re.search(rf"\b{stem}", name):
+            return known[standard]
+    percent, higher = indicator.unit == "%", indicator.higher_is_better
+    if indicator.target is not None:
+        base = float(indicator.target) * (0.9 if higher else 1.15)
+    else:
+        base = (70.0 if higher else 10.0) if percent else 100.0
+    return (indicator.name, indicator.unit, higher, None, base, base * 0.03)
+
+
+def figure_value(*, indicator: WorkforceIndicator, quarter: Quarter, seed: int) -> Decimal:
+    """A plausible value for the indicator in the quarter, the same whichever strategy asks.
+
+    The value drifts from a starting level (in Q1 2014/15) part of the way to the target,
+    with a winter rise in absence and a wandering, quarter-to-quarter variation.
+    """
+    _, unit, higher, target, base, noise = _indicator_profile(indicator)
+    target = indicator.target if indicator.target is not None else target
+    unit = indicator.unit or unit
+    goal = float(target) if target is not None else base * (1.03 if higher else 0.93)
+    t = (quarter.year - 2014) * 4 + quarter.number - 1  # quarters since Q1 2014/15
+    value = base + 0.6 * (goal - base) * (1 - 0.9 ** max(t, 0))
+    if "absence" in indicator.name.lower() and quarter.number in (3, 4):
+        value += base * 0.1
+    # Each quarter keeps most of the last one's variation, so figures wander rather than
+    # jump; twelve quarters back is long enough for the start not to matter.
+    step, wander = quarter, 0.0
+    for _ in range(12):
+        step = step.previous()
+    while step < quarter:
+        step = step.next()
+        wander = 0.6 * wander + random.Random(f"{seed}:{indicator.name}:{step.label}").gauss(0, noise * 0.8)
+    value += wander
+    if unit == "%":
+        value = min(max(value, 0.0), 100.0)
+    places = Decimal("1") if unit == "people" else Decimal("0.1")
+    return Decimal(str(max(value, 0.0))).quantize(places)
+
+
+def workforce_figures_write(*, strategy: Strategy, periods: list[ReportingPeriod], seed: int) -> int:
+    """Write each indicator's whole-department figure per quarter; returns how many.
+
+    A closed quarter's existing figure is kept; the open quarter's is replaced.
+    """
+    indicators = indicators_link(strategy=strategy)
+    open_ids = {period.pk for period in periods if period.is_open}
+    rows = WorkforceFigure.objects.filter(indicator__in=indicators, period__in=periods, scope="").values_list(
+        "pk", "indicator_id", "period_id"
+    )
+    stale = [pk for pk, _, period_id in rows if period_id in open_ids]
+    kept = {(indicator_id, period_id) for _, indicator_id, period_id in rows if period_id not in open_ids}
+    figures = [
+        WorkforceFigure(
+            indicator=indicator,
+            period=period,
+            scope="",
+            value=figure_value(indicator=indicator, quarter=period.quarter, seed=seed),
+        )
+        for indicator in indicators
+        for period in periods
+        if (indicator.pk, period.pk) not in kept
+    ]
+    with transaction.atomic():
+        WorkforceFigure.objects.filter(pk__in=stale).delete()
+        WorkforceFigure.objects.bulk_create(figures, batch_size=BATCH_SIZE)
+    return len(figures)
+
+
+def strategy_demo_write(*, strategy: Strategy, seed: int, quarters: list[Quarter] | None = None) -> StrategyResult:
+    """Quarters, progress updates and workforce figures for one strategy."""
+    quarters = quarters or quarters_between(strategy.period_start, strategy.period_end)
+    with transaction.atomic():
+        periods = periods_prepare(quarters=quarters)
+        result = progress_updates_write(strategy=strategy, periods=periods, seed=seed)
+        result.figures_written = workforce_figures_write(strategy=strategy, periods=periods, seed=seed)
+    return result
