@@ -5,10 +5,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from actions import selectors, services
 from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
-from simple_history.admin import SimpleHistoryAdmin
+from actions.resources import ActionResource
+from outcomes.resources import SpreadsheetAdminMixin
 
 
 class CurrentPeriodFilter(admin.SimpleListFilter):
@@ -93,7 +95,8 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ActionResource]
     list_display = [
         "reference",
         "short_description",
@@ -197,7 +200,18 @@ class ProgressUpdateAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = "__all__"
+        fields = [
+            "action",
+            "period",
+            "status",
+            "rag",
+            "progress",
+            "next_steps",
+            "evidence",
+            "help_needed",
+            "reason",
+            "completed_on",
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -18,7 +18,17 @@ from actions.models import RAG, Action, ReportingPeriod, Status
 from outcomes.models import Outcome, Strategy
 from workforce.models import WorkforceFigure, WorkforceIndicator
 
-ACTION_FIELDS = ["id", "reference", "order", "description", "timescale", "due_date", "is_ongoing", "outcome", "strategy"]
+ACTION_FIELDS = [
+    "id",
+    "reference",
+    "order",
+    "description",
+    "timescale",
+    "due_date",
+    "is_ongoing",
+    "outcome",
+    "strategy",
+]
 
 # The headline's rows, in the order the DMT reads them: (key, label, list filter).
 HEADLINE = [

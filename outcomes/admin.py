@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from outcomes import selectors
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from outcomes.resources import SpreadsheetAdminMixin, SuccessMeasureResource
 
 
 class OutcomeInline(admin.StackedInline):
@@ -82,7 +83,8 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SuccessMeasure)
-class SuccessMeasureAdmin(SimpleHistoryAdmin):
+class SuccessMeasureAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [SuccessMeasureResource]
     list_display = ["measure", "indicator", "target_display", "recommendation"]
     list_filter = ["recommendation__outcome__strategy"]
     list_select_related = ["recommendation", "recommendation__outcome"]

@@ -53,7 +53,10 @@ class Command(BaseCommand):
         setup_test_environment()
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         # Plain static storage: the benchmark needs no collectstatic run first.
-        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         try:
             with override_settings(STORAGES=storages, DEBUG=False):
                 self.run(actions, quarters, repeat)

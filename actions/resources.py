@@ -1,0 +1,87 @@
+"""Spreadsheets of actions: the document's "How we will…" table, one action a row.
+
+A row names its strategy by short name, its outcome and recommendation by their numbers,
+and its lead teams by name, separated by ";". Rows are matched on strategy and reference,
+so importing a spreadsheet again updates the actions in place. The start date, due date
+and ongoing flag are read from the timescale as written; they are exported, never imported.
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
+
+from actions.models import Action
+from outcomes.resources import AllOrNothingResource, OutcomeWidget, RecommendationWidget, StrategyWidget
+from workforce.models import Team
+
+
+class TeamNamesWidget(widgets.ManyToManyWidget):
+    """Lead teams by name, separated by ";". A name that matches no team is an error."""
+
+    def __init__(self):
+        super().__init__(Team, separator=";", field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        names = list(dict.fromkeys(name.strip() for name in str(value or "").split(self.separator) if name.strip()))
+        teams = {team.name: team for team in Team.objects.filter(name__in=names)}
+        missing = [name for name in names if name not in teams]
+        if missing:
+            quoted = ", ".join(f'"{name}"' for name in missing)
+            raise ValueError(
+                f"There is no lead team called {quoted}. Add the team in the admin first, or correct the name."
+            )
+        return [teams[name] for name in names]
+
+    def render(self, value, obj=None, **kwargs):
+        return "; ".join(team.name for team in value.all()) if value is not None else ""
+
+
+class ActionResource(AllOrNothingResource):
+    strategy = fields.Field(attribute="strategy", column_name="strategy", widget=StrategyWidget())
+    outcome = fields.Field(attribute="outcome", column_name="outcome", widget=OutcomeWidget())
+    recommendation = fields.Field(
+        attribute="recommendation", column_name="recommendation", widget=RecommendationWidget()
+    )
+    lead_teams = fields.Field(attribute="lead_teams", column_name="lead_teams", widget=TeamNamesWidget())
+    start_date = fields.Field(
+        attribute="start_date", column_name="start_date", widget=widgets.DateWidget(), readonly=True
+    )
+    due_date = fields.Field(attribute="due_date", column_name="due_date", widget=widgets.DateWidget(), readonly=True)
+    is_ongoing = fields.Field(
+        attribute="is_ongoing", column_name="is_ongoing", widget=widgets.BooleanWidget(), readonly=True
+    )
+    duplicate_key = ("strategy", "reference")
+
+    class Meta:
+        model = Action
+        name = "Actions"
+        fields = [
+            "strategy",
+            "outcome",
+            "recommendation",
+            "reference",
+            "order",
+            "description",
+            "lead_teams",
+            "lead_officer",
+            "timescale",
+            "estimated_cost",
+            "framework_link",
+            "notes",
+            "start_date",
+            "due_date",
+            "is_ongoing",
+        ]
+        import_id_fields = ["strategy", "reference"]
+
+    def prepare_instance(self, instance, row, errors):
+        # Before full_clean(), so that the dates are validated (and shown in the preview) too.
+        instance.apply_timescale()
+        if instance.estimated_cost is not None and instance.estimated_cost < 0:
+            errors.setdefault("estimated_cost", []).append(
+                ValidationError("The estimated cost cannot be negative.", code="negative")
+            )
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = queryset.select_related("strategy", "outcome", "recommendation")
+        # The admin's queryset already prefetches the lead teams; prefetching twice is an error.
+        return queryset if queryset._prefetch_related_lookups else queryset.prefetch_related("lead_teams")
