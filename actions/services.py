@@ -5,7 +5,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
 from actions.permissions import can_edit_action
@@ -96,9 +95,9 @@ def progress_update_record(
         progress_update_validate(update)
         update.full_clean(validate_constraints=False)
         if existing:
-            update.version = F("version") + 1
+            # The row is locked above, so a plain increment cannot race.
+            update.version = stored_version + 1
         update.save()
-        update.refresh_from_db()
     return update
 
 

@@ -202,7 +202,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(
                     None,
-                    f"{conflict.author if conflict else 'Someone else'} saved this update while you were editing "
+                    f"{(conflict.author if conflict else None) or 'Someone else'} saved this update while you were editing "
                     "it. Their update is shown below; your text is still in the form. Save again to replace theirs.",
                 )
             else:
