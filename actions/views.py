@@ -200,9 +200,10 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 post["version"] = str(conflict.version if conflict else 0)
                 form = ProgressUpdateForm(post)
                 form.is_valid()
+                who = (conflict.author if conflict else None) or "Someone else"
                 form.add_error(
                     None,
-                    f"{(conflict.author if conflict else None) or 'Someone else'} saved this update while you were editing "
+                    f"{who} saved this update while you were editing "
                     "it. Their update is shown below; your text is still in the form. Save again to replace theirs.",
                 )
             else:

@@ -1,0 +1,60 @@
+"""Browser journeys: Chromium through Playwright against Django's live_server.
+
+The launch arguments and DJANGO_ALLOW_ASYNC_UNSAFE are set in tests/conftest.py. Every
+page a journey visits is checked with axe; serious and critical violations fail the test.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.dashboard.conftest import timeline  # noqa: F401  (the DMT journey's data, re-used)
+
+PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
+TIMEOUT_MS = 10_000  # fail fast rather than wait Playwright's default 30 s
+
+
+@pytest.fixture(autouse=True)
+def _fail_fast(page):
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(TIMEOUT_MS)
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def check_accessibility(axe):
+    """Run axe on the page as it stands; fail on serious or critical violations, listing them."""
+
+    def check(page) -> None:
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            lines = [f"{page.url}: {len(bad)} serious or critical accessibility violations"]
+            for violation in bad:
+                lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+                lines.extend(f"    {node['target']}: {node['html'][:160]}" for node in violation["nodes"][:5])
+            report = "\n".join(lines)
+            print(report)
+            pytest.fail(report)
+
+    return check
+
+
+@pytest.fixture
+def sign_in(live_server, check_accessibility):
+    """Sign in through the form as `username`, checking the sign-in page on the way."""
+
+    def go(page, username: str, *, start: str = "/") -> None:
+        page.goto(live_server.url + start)
+        assert "/accounts/login/" in page.url
+        check_accessibility(page)
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"{username} did not get past the sign-in page"
+
+    return go

@@ -1,0 +1,69 @@
+"""A DMT member reads the quarterly dashboard, drills into an exception, and takes the files away.
+
+The data is the dashboard tests' timeline (tests/dashboard/conftest.py), imported into
+tests/browser/conftest.py: six actions over Q1-Q3 2016/17, Q3 open.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from actions.models import ProgressUpdate
+from actions.permissions import MANAGER
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_dmt_reads_the_dashboard_and_downloads_the_report(
+    page, live_server, sign_in, check_accessibility, dmt, timeline
+):
+    strategy = timeline["strategy"]
+    # The timeline's updates have no author; give them one, as the update form would. (An
+    # update with no author makes the action page a 500: see NO_AUTHOR_BUG in
+    # tests/actions/test_views.py.)
+    lead = factories.UserFactory(username="lead", groups=[MANAGER], teams=[timeline["team"]])
+    ProgressUpdate.objects.filter(author=None).update(author=lead)
+
+    # Signing in lands a DMT member (no team) on the dashboard at the open quarter.
+    sign_in(page, "dmt")
+    expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q3-2016-17/$"))
+    page.goto(live_server.url + "/dashboard/")
+    expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q3-2016-17/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workforce Strategy 2016/17: Q3 2016/17")
+    expect(page.locator("#exceptions")).to_contain_text("DMT to agree funding for A")
+    check_accessibility(page)
+
+    # The quarter picker moves to Q2, which is closed.
+    page.locator("#quarter-picker").get_by_role("link", name="Q2 2016/17").click()
+    expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q2-2016-17/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workforce Strategy 2016/17: Q2 2016/17")
+    expect(page.get_by_text("Q2 2016/17 is closed: this report no longer changes.")).to_be_visible()
+    expect(page.locator("#quarter-picker [aria-current=page]")).to_have_text("Q2 2016/17")
+    check_accessibility(page)
+    q2_url = page.url
+
+    # An exception leads to its action page, and back.
+    exception = page.locator("#exceptions tbody tr").filter(has_text="Action A")
+    expect(exception).to_contain_text("Amber")
+    exception.get_by_role("link", name=re.compile("Action A")).click()
+    action = timeline["actions"]["A"]
+    expect(page).to_have_url(live_server.url + action.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action A")
+    expect(page.get_by_role("button", name="Save update")).to_have_count(0)  # DMT reads, does not edit
+    check_accessibility(page)
+    page.go_back()
+    expect(page).to_have_url(q2_url)
+
+    # Both files download, named for the strategy and quarter.
+    for name, extension, magic in (("PDF", "pdf", b"%PDF"), ("spreadsheet", "xlsx", b"PK")):
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=f"Download the report ({name})").click()
+        download = download_info.value
+        assert download.failure() is None
+        assert download.suggested_filename == f"{strategy.slug}-q2-2016-17-dmt-report.{extension}"
+        with open(download.path(), "rb") as file:
+            content = file.read()
+        assert len(content) > 1000, f"the {name} is nearly empty"
+        assert content.startswith(magic), f"the {name} is not a {extension} file"
