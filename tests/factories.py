@@ -23,8 +23,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create, names, **kwargs):
+        # get_or_create: a browser test's flush empties the groups the migration made.
         for name in names or []:
-            self.groups.add(Group.objects.get(name=name))
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
 
     @factory.post_generation
     def teams(self, create, teams, **kwargs):
