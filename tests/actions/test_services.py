@@ -12,16 +12,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# actions/services.py, progress_update_record: `update.version = F("version") + 1` before
-# `update.save()` makes django-simple-history's post_save copy the F() expression into the
-# historical row's INSERT, which raises ValueError: a saved update can never be changed.
-RESAVE_BUG = pytest.mark.xfail(
-    reason="Changing a saved ProgressUpdate raises ValueError: simple-history cannot insert F('version') + 1 "
-    "(actions/services.py progress_update_record); set update.version = existing.version + 1 instead",
-    raises=ValueError,
-    strict=True,
-)
-
 
 def record(action, period, user, **fields):
     values = {"status": Status.IN_PROGRESS, "rag": "green", "progress": "Plan drafted."}

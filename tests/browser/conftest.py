@@ -4,13 +4,28 @@ The launch arguments and DJANGO_ALLOW_ASYNC_UNSAFE are set in tests/conftest.py.
 page a journey visits is checked with axe; serious and critical violations fail the test.
 """
 
+import importlib
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
 
 from tests.dashboard.conftest import timeline  # noqa: F401  (the DMT journey's data, re-used)
 
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
 TIMEOUT_MS = 10_000  # fail fast rather than wait Playwright's default 30 s
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    """The three roles (groups), as the migration makes them.
+
+    live_server needs a transactional database, which is emptied after each test, taking the
+    migration's groups with it. serialized_rollback does not bring them back reliably: its
+    copy is kept on the connection object, which the Playwright tests do not always see
+    (when a non-browser test set the database up first, it is missing).
+    """
+    importlib.import_module("workforce.migrations.0002_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from actions.models import ProgressUpdate, Status
 from tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -30,6 +30,13 @@ def dump() -> list[dict]:
     return json.loads(out.getvalue())
 
 
+def empty() -> None:
+    """Delete every strategy (and so its outcomes, recommendations, measures, risks and
+    actions) and every team: a flush of what the dump holds, inside the test's transaction."""
+    Strategy.objects.all().delete()
+    Team.objects.all().delete()
+
+
 def test_dumpdata_flush_loaddata_gives_identical_data(tmp_path):
     team = factories.TeamFactory(name="Strategic HR")
     measure = factories.SuccessMeasureFactory(target_value=100, target_unit="%")
@@ -42,7 +49,7 @@ def test_dumpdata_flush_loaddata_gives_identical_data(tmp_path):
 
     fixture = tmp_path / "round-trip.json"
     fixture.write_text(json.dumps(before))
-    call_command("flush", interactive=False, verbosity=0)
+    empty()
     assert Action.objects.count() == 0
     call_command("loaddata", str(fixture), verbosity=0)
 
@@ -66,7 +73,7 @@ def test_a_strategy_loads_beside_another(tmp_path):
     factories.ActionFactory(reference="1.1.1", recommendation__outcome__strategy__slug="first")
     fixture = tmp_path / "first.json"
     fixture.write_text(json.dumps(dump()))
-    call_command("flush", interactive=False, verbosity=0)
+    empty()
     factories.ActionFactory(reference="1.1.1", recommendation__outcome__strategy__slug="second")
     call_command("loaddata", str(fixture), verbosity=0)
     assert sorted(Action.objects.values_list("strategy__slug", flat=True)) == ["first", "second"]
