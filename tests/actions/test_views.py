@@ -382,12 +382,6 @@ def summary_link_targets(response) -> list[str]:
     return re.findall(r'<a href="#([^"]+)">', summary)
 
 
-@pytest.mark.xfail(
-    reason="templates/includes/error_summary.html links a non-field error (the edit conflict) to "
-    "#{{ first_field.auto_id }}, i.e. #id_status, but the status radios are id_status_1…: add "
-    "{% if first_field.widget_type == 'radioselect' %}_1{% endif %} as for field errors",
-    strict=True,
-)
 def test_the_conflict_message_links_to_a_field_on_the_page(client, manager, action, period):
     factories.ProgressUpdateFactory(action=action, period=period, author=manager)
     client.force_login(manager)
