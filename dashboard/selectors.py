@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 
 from actions import selectors as action_selectors
@@ -207,8 +208,8 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
     # prefetching lead teams costs more than the SQL, so lead team names come as plain rows.
     actions = list(
         action_selectors.actions_as_at(period, Action.objects.filter(strategy=strategy))
-        .select_related("outcome")
-        .only(*ACTION_FIELDS, "outcome__number")
+        .only(*ACTION_FIELDS)
+        .annotate(outcome_number=F("outcome__number"))
         .order_by("order", "reference")
     )
     names: dict[int, list[str]] = defaultdict(list)
