@@ -154,3 +154,45 @@ class WorkforceFigureFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(WorkforceIndicatorFactory)
     period = factory.SubFactory(ReportingPeriodFactory)
     value = 5
+
+
+def bulk_actions(
+    size: int,
+    *,
+    teams: list[Team],
+    periods: list[ReportingPeriod],
+    strategy: Strategy | None = None,
+    rags: tuple[str, ...] = ("green",),
+    skip_every: int = 5,
+) -> Strategy:
+    """`size` actions in one recommendation, led by `teams`, in bulk for query-count tests.
+
+    Each action is updated (in progress, RAG cycling through `rags`) in every one of
+    `periods`, except every `skip_every`-th action, which has no update at all.
+    """
+    strategy = strategy or StrategyFactory()
+    recommendation = RecommendationFactory(outcome__strategy=strategy)
+    actions = Action.objects.bulk_create(
+        Action(
+            strategy=strategy,
+            outcome=recommendation.outcome,
+            recommendation=recommendation,
+            reference=f"1.{recommendation.number}.{n}",
+            order=n,
+            description=f"Action {n}",
+            due_date=datetime.date(2016, 12, 31),
+        )
+        for n in range(size)
+    )
+    Action.lead_teams.through.objects.bulk_create(
+        Action.lead_teams.through(action=action, team=team) for action in actions for team in teams
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            action=action, period=period, status=Status.IN_PROGRESS, rag=rags[n % len(rags)], progress="Going"
+        )
+        for n, action in enumerate(actions)
+        for period in periods
+        if n % skip_every
+    )
+    return strategy

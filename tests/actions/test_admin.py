@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from actions.models import ReportingPeriod
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,33 +28,13 @@ CHANGELISTS = [
 
 
 def grow(size: int) -> None:
-    """Add a strategy with `size` actions, each with lead teams and an update, in bulk."""
+    """Add a strategy with `size` actions, each led by two teams, half with an Amber update."""
     strategy = factories.StrategyFactory()
-    recommendation = factories.RecommendationFactory(outcome__strategy=strategy)
-    factories.SuccessMeasureFactory(recommendation=recommendation)
+    factories.SuccessMeasureFactory(recommendation__outcome__strategy=strategy)
     factories.RiskFactory(strategy=strategy)
     teams = [factories.TeamFactory(name=f"Team {n}") for n in range(3)]
     period = factories.ReportingPeriodFactory(year=2016, number=3)
-    start = Action.objects.count()
-    actions = Action.objects.bulk_create(
-        Action(
-            strategy=strategy,
-            outcome=recommendation.outcome,
-            recommendation=recommendation,
-            reference=f"1.1.{n}",
-            order=n,
-            description=f"Action {start + n}",
-            due_date=datetime.date(2016, 10, 31),
-        )
-        for n in range(size)
-    )
-    Action.lead_teams.through.objects.bulk_create(
-        Action.lead_teams.through(action=action, team=team) for action in actions for team in teams[:2]
-    )
-    ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(action=action, period=period, status=Status.IN_PROGRESS, rag="amber", progress="Slow")
-        for action in actions[::2]
-    )
+    factories.bulk_actions(size, teams=teams[:2], periods=[period], strategy=strategy, rags=("amber",), skip_every=2)
 
 
 def queries(client, url) -> int:

@@ -14,7 +14,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from actions.models import ProgressUpdate, ReportingPeriod, Status
 from actions.permissions import MANAGER
 from tests import factories
 
@@ -760,28 +760,7 @@ def test_pagination_25_a_page(client, dmt, period):
 
 def build_actions(size: int, *, team, period, slug: str) -> None:
     """`size` actions led by `team` in a new strategy, four in five updated in `period`, in bulk."""
-    strategy = factories.StrategyFactory(slug=slug)
-    recommendation = factories.RecommendationFactory(outcome__strategy=strategy)
-    actions = Action.objects.bulk_create(
-        Action(
-            strategy=strategy,
-            outcome=recommendation.outcome,
-            recommendation=recommendation,
-            reference=f"1.1.{n}",
-            order=n,
-            description=f"Action {n}",
-            due_date=datetime.date(2016, 12, 31),
-        )
-        for n in range(size)
-    )
-    Action.lead_teams.through.objects.bulk_create(
-        Action.lead_teams.through(action=action, team=team) for action in actions
-    )
-    ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(action=action, period=period, status=Status.IN_PROGRESS, rag="green", progress="Going")
-        for n, action in enumerate(actions)
-        if n % 5
-    )
+    factories.bulk_actions(size, teams=[team], periods=[period], strategy=factories.StrategyFactory(slug=slug))
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from actions.models import ReportingPeriod, Status
 from outcomes.models import Strategy
 from tests import factories
 
@@ -134,35 +134,13 @@ def test_closed_quarter_report_does_not_change_when_later_updates_arrive(client,
 def build_strategy(size: int) -> Strategy:
     """A strategy of `size` actions with an update each in the open quarter, in bulk."""
     strategy = factories.StrategyFactory(slug=f"size-{size}")
-    recommendation = factories.RecommendationFactory(outcome__strategy=strategy)
     factories.RiskFactory(strategy=strategy)
     indicator = factories.WorkforceIndicatorFactory(name=f"% absence {size}")
     indicator.strategies.add(strategy)
     team = factories.TeamFactory(name="Strategic HR")
     q2 = factories.ReportingPeriodFactory(year=2016, number=2, state=ReportingPeriod.State.CLOSED)
     q3 = factories.ReportingPeriodFactory(year=2016, number=3)
-    actions = Action.objects.bulk_create(
-        Action(
-            strategy=strategy,
-            outcome=recommendation.outcome,
-            recommendation=recommendation,
-            reference=f"1.1.{n}",
-            order=n,
-            description=f"Action {n}",
-            due_date=datetime.date(2016, 12, 31),
-        )
-        for n in range(size)
-    )
-    Action.lead_teams.through.objects.bulk_create(
-        Action.lead_teams.through(action=action, team=team) for action in actions
-    )
-    rags = ["green", "amber", "red"]
-    ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(action=a, period=p, status=Status.IN_PROGRESS, rag=rags[n % 3], progress="Going")
-        for n, a in enumerate(actions)
-        for p in (q2, q3)
-        if n % 5
-    )
+    factories.bulk_actions(size, teams=[team], periods=[q2, q3], strategy=strategy, rags=("green", "amber", "red"))
     return strategy
 
 
