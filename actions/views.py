@@ -23,7 +23,7 @@ PAGE_SIZE = 25
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
     """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
     action = get_object_or_404(
-        Action.objects.select_related("strategy", "outcome", "recommendation").prefetch_related(
+        Action.objects.select_related("strategy", "outcome", "recommendation__outcome").prefetch_related(
             Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))
         ),
         pk=pk,

@@ -793,11 +793,11 @@ def test_list_query_count_is_the_same_at_10_and_500_actions(
 
 
 def test_detail_query_count_does_not_grow_with_history(client, manager, action, period, django_assert_num_queries):
-    # session, user, the action (with strategy, outcome, recommendation), its lead teams, the
-    # open quarter, the action's updates (with quarter and author), the user's groups, the
-    # user's team ids, the action's history, its updates' history, the recommendation's outcome
-    # (for its reference), the recommendation's measures of success
-    expected = 12
+    # session, user, the action (with strategy, outcome, recommendation and its outcome), its
+    # lead teams, the open quarter, the action's updates (with quarter and author), the user's
+    # groups, the user's team ids, the action's history, its updates' history, the
+    # recommendation's measures of success
+    expected = 11
     factories.SuccessMeasureFactory(recommendation=action.recommendation)
     factories.ProgressUpdateFactory(action=action, period=period, author=manager)
     client.force_login(manager)
