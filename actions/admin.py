@@ -74,8 +74,12 @@ class NeedsUpdateFilter(YesNoFilter):
 
 
 class ProgressUpdateInline(admin.StackedInline):
+    """The action's updates, to read; they are changed on their own page, where the rules apply."""
+
     model = ProgressUpdate
     extra = 0
+    can_delete = False
+    show_change_link = True
     fields = [
         "period",
         ("status", "rag"),
@@ -87,8 +91,26 @@ class ProgressUpdateInline(admin.StackedInline):
         "completed_on",
         ("author", "changed", "version"),
     ]
-    readonly_fields = ["author", "changed", "version"]
-    autocomplete_fields = ["period"]
+    readonly_fields = [
+        "period",
+        "status",
+        "rag",
+        "progress",
+        "next_steps",
+        "evidence",
+        "help_needed",
+        "reason",
+        "completed_on",
+        "author",
+        "changed",
+        "version",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("period", "author")
@@ -189,10 +211,13 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         self.message_user(request, f"Closed {queryset.count()} quarter(s).", messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
-        # A closed quarter's report never changes: only its state may be edited back.
+        # A closed quarter's report never changes, so neither does the quarter.
         if obj and not obj.is_open:
-            return ["year", "number", "start", "end", "update_deadline"]
+            return self.fields
         return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and not obj.is_open)
 
 
 class ProgressUpdateAdminForm(forms.ModelForm):
@@ -240,3 +265,7 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        # An update in a closed quarter is part of a report that has gone to DMT.
+        return super().has_delete_permission(request, obj) and not (obj and not obj.period.is_open)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.models import ReportingPeriod
+from actions.models import ProgressUpdate, ReportingPeriod
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,30 @@ def test_closed_quarter_updates_cannot_be_changed_in_the_admin(client, planner, 
     assert "is closed" in response.content.decode()
     update.refresh_from_db()
     assert update.rag == "green"
+
+
+def test_a_closed_quarter_and_its_updates_cannot_be_changed_or_deleted(client, planner, period):
+    client.force_login(planner)
+    update = factories.ProgressUpdateFactory(period=period)
+    ReportingPeriod.objects.filter(pk=period.pk).update(state=ReportingPeriod.State.CLOSED)
+    delete_update = client.post(reverse("admin:actions_progressupdate_delete", args=[update.pk]), {"post": "yes"})
+    assert delete_update.status_code == 403
+    assert ProgressUpdate.objects.filter(pk=update.pk).exists()
+    page = client.get(reverse("admin:actions_reportingperiod_change", args=[period.pk]))
+    assert page.status_code == 200
+    assert 'name="state"' not in page.content.decode()  # cannot be reopened
+    response = client.post(reverse("admin:actions_reportingperiod_change", args=[period.pk]), {"state": "open"})
+    period.refresh_from_db()
+    assert response.status_code in (200, 302) and not period.is_open
+    assert (
+        client.post(reverse("admin:actions_reportingperiod_delete", args=[period.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+
+
+def test_updates_on_the_action_page_are_read_only(client, planner, period):
+    client.force_login(planner)
+    update = factories.ProgressUpdateFactory(period=period, progress="As written by the manager")
+    html = client.get(reverse("admin:actions_action_change", args=[update.action.pk])).content.decode()
+    assert "As written by the manager" in html
+    assert 'name="updates-0-progress"' not in html

@@ -23,14 +23,14 @@ def test_dmt_reads_the_dashboard_and_downloads_the_report(
     expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q3-2016-17/$"))
     page.goto(live_server.url + "/dashboard/")
     expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q3-2016-17/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Workforce Strategy 2016/17: Q3 2016/17")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children's Workforce Strategy 2016/17: Q3 2016/17")
     expect(page.locator("#exceptions")).to_contain_text("DMT to agree funding for A")
     check_accessibility(page)
 
     # The quarter picker moves to Q2, which is closed.
     page.locator("#quarter-picker").get_by_role("link", name="Q2 2016/17").click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q2-2016-17/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Workforce Strategy 2016/17: Q2 2016/17")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children's Workforce Strategy 2016/17: Q2 2016/17")
     expect(page.get_by_text("Q2 2016/17 is closed: this report no longer changes.")).to_be_visible()
     expect(page.locator("#quarter-picker [aria-current=page]")).to_have_text("Q2 2016/17")
     check_accessibility(page)

@@ -20,7 +20,7 @@ from tests import factories
 
 @pytest.fixture
 def timeline(db):
-    strategy = factories.StrategyFactory(slug="leics", title="Workforce Strategy 2016/17")
+    strategy = factories.StrategyFactory(slug="leics", title="Children's Workforce Strategy 2016/17")
     one = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=1, number=1)
     two = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=2, number=1)
     team = factories.TeamFactory(name="Organisational Planning")

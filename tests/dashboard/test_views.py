@@ -85,7 +85,7 @@ def test_pdf_has_the_exceptions_and_counts_on_a4_pages(client, dmt, timeline):
     pages = [page.extract_text() for page in reader.pages]
     text = " ".join(" ".join(pages).split())  # table cells wrap their text across lines
     for page_number, page in enumerate(pages, start=1):
-        assert "Workforce Strategy 2016/17" in page
+        assert "Children's Workforce Strategy 2016/17" in page
         assert "Q3 2016/17" in page
         assert f"Page {page_number} of {len(pages)}" in page
     assert "DMT to agree funding for A" in text
