@@ -23,6 +23,16 @@ def rag_tag(status: str | None, rag: str | None):
     return format_html('<strong class="govuk-tag app-rag--none">{}</strong>', "No rating")
 
 
+@register.simple_tag
+def rag_words(status: str | None, rag: str | None) -> str:
+    """The words of `rag_tag`, without the markup: for print."""
+    if not status:
+        return "No update"
+    if status == Status.COMPLETE:
+        return "Complete"
+    return RAG_WORDS.get(rag, "No rating")
+
+
 @register.filter
 def status_label(status: str | None) -> str:
     return Status(status).label if status in Status.values else "No update"
