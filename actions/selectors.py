@@ -49,49 +49,43 @@ def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
 def actions_as_at(period: ReportingPeriod, queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
     """Actions annotated with their state at the end of `period`, in one query.
 
-    Adds `status_as_at` (None means no update), `rag_as_at`, the quarter's update fields
-    (`period_update_id`, `period_progress`, `period_next_steps`, `period_help_needed`,
-    `period_reason`, `period_evidence`), `closed_earlier` and `is_overdue`. The quarter's
-    update comes through one LEFT JOIN; the earlier closure is one correlated subquery.
+    Adds `status_as_at` (None means no update), the quarter's update fields
+    (`period_update_id`, `period_status`, `period_rag`, `period_progress`, ...) and
+    `is_overdue`. The quarter's update comes through one LEFT JOIN. An earlier closure is a
+    correlated subquery, referred to once for the status and once for overdue: every other
+    reference would make the database run it again for each action.
     """
     queryset = Action.objects.all() if queryset is None else queryset
     closed_before = ProgressUpdate.objects.filter(
         action=OuterRef("pk"), period__start__lt=period.start, status__in=CLOSED_STATUSES
     ).order_by("-period__start")
-    return (
-        queryset.annotate(
-            this_update=FilteredRelation("updates", condition=Q(updates__period=period)),
-            period_update_id=F("this_update__id"),
-            period_status=F("this_update__status"),
-            period_rag=F("this_update__rag"),
-            period_progress=F("this_update__progress"),
-            period_next_steps=F("this_update__next_steps"),
-            period_evidence=F("this_update__evidence"),
-            period_help_needed=F("this_update__help_needed"),
-            period_reason=F("this_update__reason"),
-            period_completed_on=F("this_update__completed_on"),
-            period_version=F("this_update__version"),
-            earlier_closed_status=Subquery(closed_before.values("status")[:1]),
-        )
-        .annotate(
-            status_as_at=Coalesce("period_status", "earlier_closed_status"),
-            closed_earlier=Case(
-                When(period_status__isnull=True, earlier_closed_status__isnull=False, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .annotate(
-            is_overdue=Case(
-                When(
-                    Q(is_ongoing=False, due_date__lte=period.end)
-                    & (Q(status_as_at__isnull=True) | ~Q(status_as_at__in=CLOSED_STATUSES)),
-                    then=Value(True),
+    return queryset.alias(
+        this_update=FilteredRelation("updates", condition=Q(updates__period=period)),
+        earlier_closed_status=Subquery(closed_before.values("status")[:1]),
+    ).annotate(
+        period_update_id=F("this_update__id"),
+        period_status=F("this_update__status"),
+        period_rag=F("this_update__rag"),
+        period_progress=F("this_update__progress"),
+        period_next_steps=F("this_update__next_steps"),
+        period_evidence=F("this_update__evidence"),
+        period_help_needed=F("this_update__help_needed"),
+        period_reason=F("this_update__reason"),
+        period_completed_on=F("this_update__completed_on"),
+        period_version=F("this_update__version"),
+        status_as_at=Coalesce("this_update__status", "earlier_closed_status"),
+        is_overdue=Case(
+            When(
+                Q(is_ongoing=False, due_date__lte=period.end)
+                & (
+                    (Q(this_update__status__isnull=False) & ~Q(this_update__status__in=CLOSED_STATUSES))
+                    | Q(this_update__status__isnull=True, earlier_closed_status__isnull=True)
                 ),
-                default=Value(False),
-                output_field=BooleanField(),
+                then=Value(True),
             ),
-        )
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 
