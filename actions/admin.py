@@ -12,6 +12,9 @@ from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
 from actions.resources import ActionResource
 from outcomes.resources import SpreadsheetAdminMixin
 
+# A progress update's own words and ratings, in the order the managers' form asks for them.
+UPDATE_FIELDS = ["status", "rag", "progress", "next_steps", "evidence", "help_needed", "reason", "completed_on"]
+
 
 class CurrentPeriodFilter(admin.SimpleListFilter):
     """A filter on the action's state in the quarter open for updates."""
@@ -91,20 +94,7 @@ class ProgressUpdateInline(admin.StackedInline):
         "completed_on",
         ("author", "changed", "version"),
     ]
-    readonly_fields = [
-        "period",
-        "status",
-        "rag",
-        "progress",
-        "next_steps",
-        "evidence",
-        "help_needed",
-        "reason",
-        "completed_on",
-        "author",
-        "changed",
-        "version",
-    ]
+    readonly_fields = ["period", *UPDATE_FIELDS, "author", "changed", "version"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -225,18 +215,7 @@ class ProgressUpdateAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = [
-            "action",
-            "period",
-            "status",
-            "rag",
-            "progress",
-            "next_steps",
-            "evidence",
-            "help_needed",
-            "reason",
-            "completed_on",
-        ]
+        fields = ["action", "period", *UPDATE_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
