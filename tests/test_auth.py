@@ -238,3 +238,14 @@ def test_a_forged_reset_link_does_not_work(client, manager):
     response = client.get("/accounts/reset/MQ/not-a-token/", follow=True)
     assert response.status_code == 200
     assert "This password reset link does not work" in response.content.decode()
+
+
+def test_five_failed_sign_ins_lock_the_account(client, manager, settings):
+    settings.AXES_ENABLED = True
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "manager", "password": "wrong"})
+    response = client.post(url, {"username": "manager", "password": "correct horse battery"})
+    assert response.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+    assert "Too many attempts to sign in" in response.content.decode()
