@@ -15,6 +15,7 @@ from django.core.management import call_command
 from actions.models import Action
 from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from tests.outcomes.conftest import load_once
 from workforce.models import Team
 
 SLUG = "leicestershire-cfs-2016-17"
@@ -119,12 +120,12 @@ def load_fixtures() -> None:
     call_command("loaddata", "teams", "leicestershire-cfs-2016-17", verbosity=0)
 
 
+loaded_once = load_once("teams", "leicestershire-cfs-2016-17")
+
+
 @pytest.fixture
-def strategy(db, settings):
-    # The fixtures live in the project's top-level fixtures/ folder, not in an app.
-    if FIXTURES_DIR not in [Path(d) for d in settings.FIXTURE_DIRS]:
-        settings.FIXTURE_DIRS = [*settings.FIXTURE_DIRS, FIXTURES_DIR]
-    load_fixtures()
+def strategy(loaded_once, db):
+    """The strategy, loaded once for the module with its teams."""
     return Strategy.objects.get(slug=SLUG)
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from actions.models import Action
 from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from tests.outcomes.conftest import load_once
 from workforce.models import Team, WorkforceIndicator
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,12 @@ def load():
     call_command("loaddata", *FIXTURES, verbosity=0)
 
 
+loaded_once = load_once(*FIXTURES)
+
+
 @pytest.fixture
-def loaded():
-    load()
+def loaded(loaded_once, db):
+    """The two strategies and the teams, loaded once for the module."""
 
 
 def counts() -> dict[str, int]:
