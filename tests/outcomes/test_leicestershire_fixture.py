@@ -6,10 +6,8 @@ Council, Children and Family Services Workforce Strategy 2016/17), not from the 
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from actions.models import Action
@@ -19,7 +17,6 @@ from tests.outcomes.conftest import load_once
 from workforce.models import Team
 
 SLUG = "leicestershire-cfs-2016-17"
-FIXTURES_DIR = Path(django_settings.BASE_DIR) / "fixtures"
 
 OP = "Organisational Planning"
 CC = "Corporate Comms Team"
