@@ -25,6 +25,8 @@ def test_dmt_reads_the_dashboard_and_downloads_the_report(
     expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q3-2016-17/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Children's Workforce Strategy 2016/17: Q3 2016/17")
     expect(page.locator("#exceptions")).to_contain_text("DMT to agree funding for A")
+    # The page never scrolls sideways: the wide by-outcome table scrolls in its own region.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     check_accessibility(page)
 
     # The quarter picker moves to Q2, which is closed.
