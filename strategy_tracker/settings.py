@@ -1,15 +1,16 @@
 """Settings for Strategy Tracker, read from the environment.
 
-Every value a deployment changes comes from an environment variable; `.env.example`
-lists them. With nothing set, a checkout runs on SQLite in debug-off mode only if a
-SECRET_KEY is given, so local work sets DEBUG=1 (the README's run command does).
+Every value a deployment changes comes from an environment variable; `.env.example` lists
+them. With nothing set, a checkout runs on SQLite; local work sets DEBUG=1 (the README's
+run command does). With DEBUG off a SECRET_KEY is required: Django refuses to sign anything
+(sessions, password resets) without one, and `manage.py check --deploy` says what is missing
+(`strategy_tracker/checks.py`), while commands that need no key, such as migrate, still run.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,9 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
