@@ -15,7 +15,8 @@ from actions.services import period_close, progress_update_validate
 from actions.timescales import parse_timescale
 from outcomes.models import Strategy
 from tests import factories
-from workforce.models import Team, TeamMembership, WorkforceFigure, WorkforceIndicator
+from tests.counts import record_counts
+from workforce.models import Team, WorkforceFigure, WorkforceIndicator
 
 pytestmark = pytest.mark.django_db
 
@@ -99,11 +100,6 @@ def story(strategy: Strategy) -> list[tuple]:
     )
 
 
-def counts() -> dict[str, int]:
-    models = [ProgressUpdate, ReportingPeriod, WorkforceFigure, WorkforceIndicator, get_user_model(), TeamMembership]
-    return {model.__name__: model.objects.count() for model in models}
-
-
 def wipe() -> None:
     """Empty every table the demo writes to, as a flushed database would be."""
     ProgressUpdate.objects.all().delete()
@@ -149,11 +145,11 @@ def test_it_writes_a_quarter_per_financial_quarter_of_the_strategy_and_leaves_th
 def test_running_it_again_changes_nothing():
     strategy = build_strategy()
     demo_data(users=True)
-    before, updates = counts(), story(strategy)
+    before, updates = record_counts(), story(strategy)
 
     demo_data(users=True)
 
-    assert counts() == before
+    assert record_counts() == before
     assert story(strategy) == updates
 
 

@@ -12,7 +12,8 @@ from django.core.management import call_command
 
 from actions.models import Action
 from actions.timescales import parse_timescale
-from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from outcomes.models import Recommendation, Strategy, SuccessMeasure
+from tests.counts import record_counts
 from tests.outcomes.conftest import load_once
 from workforce.models import Team
 
@@ -124,19 +125,6 @@ loaded_once = load_once("teams", "leicestershire-cfs-2016-17")
 def strategy(loaded_once, db):
     """The strategy, loaded once for the module with its teams."""
     return Strategy.objects.get(slug=SLUG)
-
-
-def counts() -> dict[str, int]:
-    return {
-        "strategies": Strategy.objects.count(),
-        "outcomes": Outcome.objects.count(),
-        "recommendations": Recommendation.objects.count(),
-        "measures": SuccessMeasure.objects.count(),
-        "risks": Risk.objects.count(),
-        "actions": Action.objects.count(),
-        "teams": Team.objects.count(),
-        "action lead teams": Action.lead_teams.through.objects.count(),
-    }
 
 
 @pytest.mark.django_db
@@ -258,8 +246,8 @@ def test_a_100_percent_target_is_numeric(strategy):
 
 @pytest.mark.django_db
 def test_loading_again_changes_nothing(strategy):
-    before = counts()
+    before = record_counts()
     dates = sorted(strategy.actions.values_list("reference", "start_date", "due_date", "is_ongoing"))
     load_fixtures()
-    assert counts() == before
+    assert record_counts() == before
     assert sorted(strategy.actions.values_list("reference", "start_date", "due_date", "is_ongoing")) == dates

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from actions.models import Action
-from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from outcomes.models import Strategy
 from tests import factories
+from tests.counts import record_counts
 from workforce.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +63,10 @@ def test_loading_twice_changes_nothing(tmp_path):
     factories.RiskFactory()
     fixture = tmp_path / "strategy.json"
     fixture.write_text(json.dumps(dump()))
-    models = [Strategy, Outcome, Recommendation, SuccessMeasure, Risk, Action, Team]
-    counts = {model: model.objects.count() for model in models}
+    before = record_counts()
     call_command("loaddata", str(fixture), verbosity=0)
     call_command("loaddata", str(fixture), verbosity=0)
-    assert {model: model.objects.count() for model in models} == counts
+    assert record_counts() == before
 
 
 def test_a_strategy_loads_beside_another(tmp_path):

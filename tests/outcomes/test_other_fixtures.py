@@ -11,6 +11,7 @@ from django.core.management import call_command
 from actions.models import Action
 from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from tests.counts import record_counts
 from tests.outcomes.conftest import load_once
 from workforce.models import Team, WorkforceIndicator
 
@@ -40,21 +41,6 @@ loaded_once = load_once(*FIXTURES)
 @pytest.fixture
 def loaded(loaded_once, db):
     """The two strategies and the teams, loaded once for the module."""
-
-
-def counts() -> dict[str, int]:
-    return {
-        "strategies": Strategy.objects.count(),
-        "outcomes": Outcome.objects.count(),
-        "recommendations": Recommendation.objects.count(),
-        "measures": SuccessMeasure.objects.count(),
-        "risks": Risk.objects.count(),
-        "actions": Action.objects.count(),
-        "lead team links": Action.lead_teams.through.objects.count(),
-        "teams": Team.objects.count(),
-        "indicators": WorkforceIndicator.objects.count(),
-        "indicator links": WorkforceIndicator.strategies.through.objects.count(),
-    }
 
 
 @pytest.mark.parametrize(
@@ -362,6 +348,6 @@ def test_workforce_indicators(loaded):
 
 def test_loading_twice_changes_no_count():
     load()
-    before = counts()
+    before = record_counts()
     load()
-    assert counts() == before
+    assert record_counts() == before
