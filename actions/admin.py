@@ -16,42 +16,41 @@ from outcomes.resources import SpreadsheetAdminMixin
 UPDATE_FIELDS = ["status", "rag", "progress", "next_steps", "evidence", "help_needed", "reason", "completed_on"]
 
 
-class CurrentPeriodFilter(admin.SimpleListFilter):
-    """A filter on the action's state in the quarter open for updates."""
+class QuarterStateFilter(admin.SimpleListFilter):
+    """A filter on the action's state in the quarter being reported (see ActionAdmin.get_queryset)."""
 
-    def period(self, request):
-        return getattr(request, "_strategy_tracker_period", None)
+    def queryset(self, request, queryset):
+        if self.value() is None or "status_as_at" not in queryset.query.annotations:
+            return queryset  # no quarter exists yet: there is no state to filter on
+        return self.narrow(queryset, self.value())
+
+    def narrow(self, queryset, value):
+        raise NotImplementedError
 
 
-class StatusFilter(CurrentPeriodFilter):
+class StatusFilter(QuarterStateFilter):
     title = "status this quarter"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
         return [*Status.choices, ("none", "No update")]
 
-    def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(status_as_at__isnull=True)
-        if self.value() in Status.values:
-            return queryset.filter(status_as_at=self.value())
-        return queryset
+    def narrow(self, queryset, value):
+        return selectors.filter_status(queryset, value)
 
 
-class RagFilter(CurrentPeriodFilter):
+class RagFilter(QuarterStateFilter):
     title = "RAG this quarter"
     parameter_name = "rag"
 
     def lookups(self, request, model_admin):
         return RAG.choices
 
-    def queryset(self, request, queryset):
-        if self.value() in RAG.values:
-            return queryset.filter(period_rag=self.value())
-        return queryset
+    def narrow(self, queryset, value):
+        return queryset.filter(period_rag=value)
 
 
-class YesNoFilter(CurrentPeriodFilter):
+class YesNoFilter(QuarterStateFilter):
     def lookups(self, request, model_admin):
         return [("yes", "Yes"), ("no", "No")]
 
@@ -60,20 +59,16 @@ class OverdueFilter(YesNoFilter):
     title = "overdue"
     parameter_name = "overdue"
 
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(is_overdue=self.value() == "yes")
-        return queryset
+    def narrow(self, queryset, value):
+        return queryset.filter(is_overdue=value == "yes")
 
 
 class NeedsUpdateFilter(YesNoFilter):
     title = "no update this quarter"
     parameter_name = "needs_update"
 
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return selectors.filter_needs_update(queryset, self.value() == "yes")
-        return queryset
+    def narrow(self, queryset, value):
+        return selectors.filter_needs_update(queryset, value == "yes")
 
 
 class ProgressUpdateInline(admin.StackedInline):
@@ -148,9 +143,8 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        period = selectors.period_current()
-        request._strategy_tracker_period = period
-        return selectors.action_list(period=period, queryset=super().get_queryset(request))
+        # The same quarter the managers' lists report: the open one, else the latest.
+        return selectors.action_list(period=selectors.period_latest(), queryset=super().get_queryset(request))
 
     def save_model(self, request, obj, form, change):
         services.action_save(action=obj)

@@ -44,9 +44,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset
 
     def filter_status(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(status_as_at__isnull=True)
-        return queryset.filter(status_as_at=value)
+        return selectors.filter_status(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=value == "yes")

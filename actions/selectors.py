@@ -49,11 +49,11 @@ def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
 def actions_as_at(period: ReportingPeriod, queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
     """Actions annotated with their state at the end of `period`, in one query.
 
-    Adds `status_as_at` (None means no update), the quarter's update fields
-    (`period_update_id`, `period_status`, `period_rag`, `period_progress`, ...) and
-    `is_overdue`. The quarter's update comes through one LEFT JOIN. An earlier closure is a
-    correlated subquery, referred to once for the status and once for overdue: every other
-    reference would make the database run it again for each action.
+    Adds `status_as_at` (None means no update), the quarter's update fields the lists and
+    the report show (`period_status`, `period_rag`, `period_progress`, ...) and `is_overdue`.
+    The quarter's update comes through one LEFT JOIN. An earlier closure is a correlated
+    subquery, referred to once for the status and once for overdue: every other reference
+    would make the database run it again for each action.
     """
     queryset = Action.objects.all() if queryset is None else queryset
     closed_before = ProgressUpdate.objects.filter(
@@ -63,7 +63,6 @@ def actions_as_at(period: ReportingPeriod, queryset: QuerySet[Action] | None = N
         this_update=FilteredRelation("updates", condition=Q(updates__period=period)),
         earlier_closed_status=Subquery(closed_before.values("status")[:1]),
     ).annotate(
-        period_update_id=F("this_update__id"),
         period_status=F("this_update__status"),
         period_rag=F("this_update__rag"),
         period_progress=F("this_update__progress"),
@@ -71,8 +70,6 @@ def actions_as_at(period: ReportingPeriod, queryset: QuerySet[Action] | None = N
         period_evidence=F("this_update__evidence"),
         period_help_needed=F("this_update__help_needed"),
         period_reason=F("this_update__reason"),
-        period_completed_on=F("this_update__completed_on"),
-        period_version=F("this_update__version"),
         status_as_at=Coalesce("this_update__status", "earlier_closed_status"),
         is_overdue=Case(
             When(
@@ -102,6 +99,13 @@ def action_list(*, period: ReportingPeriod | None, queryset: QuerySet[Action] | 
     if period is None:
         return queryset
     return actions_as_at(period, queryset)
+
+
+def filter_status(queryset: QuerySet[Action], value: str) -> QuerySet[Action]:
+    """Actions in a status in the annotated quarter; "none" means those with no update."""
+    if value == "none":
+        return queryset.filter(status_as_at__isnull=True)
+    return queryset.filter(status_as_at=value)
 
 
 def filter_needs_update(queryset: QuerySet[Action], value: bool) -> QuerySet[Action]:

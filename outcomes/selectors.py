@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from actions.models import Action
-from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 
 
@@ -50,7 +49,8 @@ def strategy_check(strategy: Strategy) -> StrategyCheck:
     recommendations = Recommendation.objects.filter(outcome__strategy=strategy).select_related("outcome")
     return StrategyCheck(
         actions_without_lead=[a for a in actions if not a.lead_teams.all() and not a.lead_officer],
-        unreadable_timescales=[a for a in actions if not parse_timescale(a.timescale).readable],
+        # A blank timescale fails the check too: the checklist asks for one on every action.
+        unreadable_timescales=[a for a in actions if not a.timescale or a.timescale_unreadable],
         recommendations_without_measure=list(recommendations.filter(measures__isnull=True)),
         measures_without_indicator=list(
             SuccessMeasure.objects.filter(recommendation__outcome__strategy=strategy, indicator="").select_related(

@@ -168,3 +168,12 @@ def test_updates_on_the_action_page_are_read_only(client, planner, period):
     html = client.get(reverse("admin:actions_action_change", args=[update.action.pk])).content.decode()
     assert "As written by the manager" in html
     assert 'name="updates-0-progress"' not in html
+
+
+def test_quarter_filters_are_ignored_before_any_quarter_exists(client, planner):
+    client.force_login(planner)
+    factories.ActionFactory()
+    assert not ReportingPeriod.objects.exists()
+    response = client.get(reverse("admin:actions_action_changelist") + "?status=none&rag=red&overdue=yes")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
