@@ -12,9 +12,6 @@ from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
 from actions.resources import ActionResource
 from outcomes.resources import SpreadsheetAdminMixin
 
-# A progress update's own words and ratings, in the order the managers' form asks for them.
-UPDATE_FIELDS = ["status", "rag", "progress", "next_steps", "evidence", "help_needed", "reason", "completed_on"]
-
 
 class QuarterStateFilter(admin.SimpleListFilter):
     """A filter on the action's state in the quarter being reported (see ActionAdmin.get_queryset)."""
@@ -89,7 +86,7 @@ class ProgressUpdateInline(admin.StackedInline):
         "completed_on",
         ("author", "changed", "version"),
     ]
-    readonly_fields = ["period", *UPDATE_FIELDS, "author", "changed", "version"]
+    readonly_fields = ["period", *ProgressUpdate.REPORTED_FIELDS, "author", "changed", "version"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -209,7 +206,7 @@ class ProgressUpdateAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["action", "period", *UPDATE_FIELDS]
+        fields = ["action", "period", *ProgressUpdate.REPORTED_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

@@ -81,34 +81,21 @@ class ProgressUpdateForm(forms.Form):
         """The form's starting values: the stored update, or a blank one at version 0."""
         if update is None:
             return {"version": 0}
-        return {
-            "status": update.status,
-            "rag": update.rag,
-            "progress": update.progress,
-            "next_steps": update.next_steps,
-            "evidence": update.evidence,
-            "help_needed": update.help_needed,
-            "reason": update.reason,
-            "completed_on": update.completed_on,
-            "version": update.version,
-        }
+        return {**{name: getattr(update, name) for name in ProgressUpdate.REPORTED_FIELDS}, "version": update.version}
+
+    def reported(self) -> dict:
+        """The cleaned values as the service takes them: blank text is "", a blank date None."""
+        return {name: self.cleaned_data.get(name) for name in ProgressUpdate.REPORTED_FIELDS}
 
     def clean(self):
         cleaned = super().clean()
         if "status" not in cleaned:
             return cleaned
         # The same rules as the service: checked here too so every error shows at once.
-        probe = ProgressUpdate(**{name: cleaned.get(name) or "" for name in self.text_fields()})
-        probe.status = cleaned["status"]
-        probe.completed_on = cleaned.get("completed_on")
         try:
-            progress_update_validate(probe)
+            progress_update_validate(ProgressUpdate(**self.reported()))
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 for message in messages:
                     self.add_error(field, message)
         return cleaned
-
-    @staticmethod
-    def text_fields() -> list[str]:
-        return ["rag", "progress", "next_steps", "evidence", "help_needed", "reason"]

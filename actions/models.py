@@ -193,6 +193,10 @@ class ReportingPeriod(models.Model):
 class ProgressUpdate(models.Model):
     """One action's progress in one quarter, written by a member of a lead team."""
 
+    # What the writer says, in the order the managers' form asks it: the form, the service
+    # and the admin all work from this list.
+    REPORTED_FIELDS = ["status", "rag", "progress", "next_steps", "evidence", "help_needed", "reason", "completed_on"]
+
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates", verbose_name="action")
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name="quarter"

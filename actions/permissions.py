@@ -27,15 +27,13 @@ def is_planner(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or ORGANISATIONAL_PLANNING in user_group_names(user))
 
 
-def can_edit_action(user: AbstractBaseUser | AnonymousUser, action, lead_team_ids: set[int] | None = None) -> bool:
+def can_edit_action(user: AbstractBaseUser | AnonymousUser, action) -> bool:
     """Members of the action's lead teams and the Organisational Planning team may edit.
 
-    `lead_team_ids` may be passed when the lead teams are already loaded, to save a query.
+    Reads the action's lead teams through `lead_teams.all()`, so a prefetch saves the query.
     """
     if not user.is_authenticated or not user.is_active:
         return False
     if is_planner(user):
         return True
-    if lead_team_ids is None:
-        lead_team_ids = {team.pk for team in action.lead_teams.all()}
-    return bool(user_team_ids(user) & lead_team_ids)
+    return bool(user_team_ids(user) & {team.pk for team in action.lead_teams.all()})

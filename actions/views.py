@@ -50,9 +50,8 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: d
                 When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
             )
         ).order_by("needs_first", "strategy__period_start", "order", "reference")
-        filterset = ActionFilter(request.GET, queryset=actions)
-    else:
-        filterset = ActionFilter(request.GET, queryset=actions)
+    filterset = ActionFilter(request.GET, queryset=actions)
+    if period is None:  # no quarter yet: there is no state to filter on
         for name in ("status", "rag", "overdue", "needs_update"):
             filterset.filters.pop(name)
     govuk_widgets(filterset.form)
@@ -100,7 +99,6 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
         ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
     )
     current = next((u for u in updates if period and u.period_id == period.pk), None)
-    lead_team_ids = {team.pk for team in action.lead_teams.all()}
     history = (
         action.history.select_related("history_user"),
         ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user", "period"),
@@ -110,7 +108,7 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
         "period": period,
         "current": current,
         "earlier": [u for u in updates if u is not current],
-        "can_edit": can_edit_action(request.user, action, lead_team_ids),
+        "can_edit": can_edit_action(request.user, action),
         "measures": SuccessMeasure.objects.filter(recommendation_id=action.recommendation_id).order_by("number")
         if action.recommendation_id
         else [],
@@ -182,16 +180,13 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ProgressUpdateForm(request.POST)
         if form.is_valid():
-            data = {name: form.cleaned_data.get(name) or "" for name in ProgressUpdateForm.text_fields()}
             try:
                 services.progress_update_record(
                     action=action,
                     period=period,
                     user=request.user,
-                    status=form.cleaned_data["status"],
-                    completed_on=form.cleaned_data.get("completed_on"),
                     expected_version=form.cleaned_data["version"],
-                    **data,
+                    **form.reported(),
                 )
             except services.UpdateConflict as error:
                 # Keep what this person typed; show what the other person saved.
