@@ -33,9 +33,15 @@ def period_current() -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).order_by("-start").first()
 
 
+def period_to_report(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """Of quarters in date order, the one to report on: the latest open one, else the latest."""
+    open_periods = [period for period in periods if period.is_open]
+    return (open_periods or periods or [None])[-1]
+
+
 def period_latest() -> ReportingPeriod | None:
-    """The quarter to report on by default: the open one, else the latest closed one."""
-    return period_current() or ReportingPeriod.objects.order_by("-start").first()
+    """The quarter the action lists and the admin report on, across all strategies."""
+    return period_to_report(list(ReportingPeriod.objects.order_by("start")))
 
 
 def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:

@@ -78,3 +78,8 @@ def outcome_chart(report) -> SafeString:
         for row in report.outcomes
     ]
     return bar_chart(title=f"Actions complete by outcome, {report.period}", bars=bars, maximum=100, chart_id="outcomes")
+
+
+def report_charts(report) -> dict[str, SafeString]:
+    """Both charts of the report, for the page and the PDF alike."""
+    return {"headline_chart": headline_chart(report), "outcome_chart": outcome_chart(report)}

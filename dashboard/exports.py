@@ -25,8 +25,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
         "dashboard/report_pdf.html",
         {
             "report": report,
-            "headline_chart": charts.headline_chart(report),
-            "outcome_chart": charts.outcome_chart(report),
+            **charts.report_charts(report),
         },
     )
     # Whole fonts: subsetting them costs more time than the few kilobytes it saves.

@@ -6,16 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from actions import selectors as action_selectors
-from actions.models import ReportingPeriod
 from dashboard import charts, exports
 from dashboard.selectors import Report, report_build
 from outcomes.models import Strategy
-
-
-def _latest_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
-    """The quarter a strategy's dashboard opens at: the open one if any, else the latest."""
-    open_periods = [p for p in periods if p.is_open]
-    return (open_periods or periods or [None])[-1]
 
 
 def _report(slug: str, quarter: str) -> Report:
@@ -41,7 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, slug=slug)
-    period = _latest_period(list(action_selectors.periods_for_strategy(strategy)))
+    period = action_selectors.period_to_report(list(action_selectors.periods_for_strategy(strategy)))
     if period is None:
         return render(request, "dashboard/empty.html", {"strategy": strategy})
     return redirect("dashboard:quarter", slug=strategy.slug, quarter=period.slug)
@@ -57,8 +50,7 @@ def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
         {
             "report": report,
             "strategies": Strategy.objects.only("slug", "title"),
-            "headline_chart": charts.headline_chart(report),
-            "outcome_chart": charts.outcome_chart(report),
+            **charts.report_charts(report),
         },
     )
 
