@@ -29,6 +29,14 @@ def test_dmt_reads_the_dashboard_and_downloads_the_report(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     check_accessibility(page)
 
+    # Printed, the page is the report alone: no navigation, quarter picker or download buttons.
+    page.emulate_media(media="print")
+    expect(page.locator("#exceptions")).to_be_visible()
+    expect(page.locator("#quarter-picker")).to_be_hidden()
+    expect(page.get_by_role("link", name="Download the report (PDF)")).to_be_hidden()
+    expect(page.locator(".govuk-header__navigation")).to_be_hidden()
+    page.emulate_media(media="screen")
+
     # The quarter picker moves to Q2, which is closed.
     page.locator("#quarter-picker").get_by_role("link", name="Q2 2016/17").click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q2-2016-17/$"))
