@@ -2,12 +2,21 @@
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Hidden, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import RAG, ProgressUpdate, Status
 from actions.services import progress_update_validate
+
+
+def _max_length(name: str) -> int:
+    return ProgressUpdate._meta.get_field(name).max_length
+
+
+def _commentary(name: str) -> Field:
+    """A commentary box with the GOV.UK character count for its limit."""
+    return Field.textarea(name, rows=5 if name == "progress" else 3, max_characters=_max_length(name))
 
 
 class ProgressUpdateForm(forms.Form):
@@ -46,7 +55,11 @@ class ProgressUpdateForm(forms.Form):
         required=False,
         help_text="For a complete action. For example, 27 3 2016",
     )
-    next_steps = forms.CharField(label="Next steps", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_steps = forms.CharField(
+        label="Next steps",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     evidence = forms.CharField(
         label="Evidence",
         required=False,
@@ -57,6 +70,9 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ProgressUpdate.COMMENTARY_FIELDS:
+            # crispy-forms-gds appends the count's id to this attribute, and fails if it is absent.
+            self.fields[name].widget.attrs.setdefault("aria-describedby", "")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.legend_size = Size.MEDIUM
@@ -66,13 +82,15 @@ class ProgressUpdateForm(forms.Form):
                 Field.radios("status", legend_size=Size.SMALL),
                 Field.radios("rag", legend_size=Size.SMALL),
             ),
-            Field.textarea("progress"),
-            Field.textarea("help_needed"),
-            Field.textarea("reason"),
+            _commentary("progress"),
+            _commentary("help_needed"),
+            _commentary("reason"),
             Field("completed_on"),
-            Field.textarea("next_steps"),
-            Field.textarea("evidence"),
-            Hidden("version", self["version"].value() if self.is_bound else self.initial.get("version", 0)),
+            _commentary("next_steps"),
+            _commentary("evidence"),
+            # The bound field, never crispy's Hidden(name, value): that compiles its value as a
+            # template, so a posted version would run as template code.
+            Field("version"),
             Submit("save", "Save update"),
         )
 

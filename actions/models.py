@@ -196,6 +196,7 @@ class ProgressUpdate(models.Model):
     # What the writer says, in the order the managers' form asks it: the form, the service
     # and the admin all work from this list.
     REPORTED_FIELDS = ["status", "rag", "progress", "next_steps", "evidence", "help_needed", "reason", "completed_on"]
+    COMMENTARY_FIELDS = ["progress", "help_needed", "reason", "next_steps", "evidence"]
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates", verbose_name="action")
     period = models.ForeignKey(
@@ -203,11 +204,17 @@ class ProgressUpdate(models.Model):
     )
     status = models.CharField("status", max_length=20, choices=Status.choices)
     rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, blank=True)
-    progress = models.TextField("progress this quarter", blank=True)
-    next_steps = models.TextField("next steps", blank=True)
-    evidence = models.TextField("evidence", blank=True, help_text="Text, or a link to where the evidence is kept.")
-    help_needed = models.TextField("help needed from DMT", blank=True)
-    reason = models.TextField("reason", blank=True, help_text="Why the action is on hold or cancelled.")
+    # Each commentary has a limit: the report pack is read in a meeting, and a PDF of any
+    # quarter must render quickly whatever was typed. The form shows the count as you type.
+    progress = models.TextField("progress this quarter", blank=True, max_length=1500)
+    next_steps = models.TextField("next steps", blank=True, max_length=1000)
+    evidence = models.TextField(
+        "evidence", blank=True, max_length=1000, help_text="Text, or a link to where the evidence is kept."
+    )
+    help_needed = models.TextField("help needed from DMT", blank=True, max_length=1000)
+    reason = models.TextField(
+        "reason", blank=True, max_length=1000, help_text="Why the action is on hold or cancelled."
+    )
     completed_on = models.DateField("completion date", null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

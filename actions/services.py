@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 
 from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
 from actions.permissions import can_edit_action
@@ -14,9 +15,11 @@ from actions.permissions import can_edit_action
 class UpdateConflict(Exception):
     """Someone else saved this quarter's update after the form was opened."""
 
-    current: ProgressUpdate
+    current: ProgressUpdate | None
 
     def __str__(self) -> str:
+        if self.current is None:
+            return "The update was removed by someone else"
         return f"{self.current} was changed by {self.current.author or 'someone else'}"
 
 
@@ -50,6 +53,13 @@ def progress_update_validate(update: ProgressUpdate) -> None:
         )
     if update.rag == RAG.RED and not update.help_needed.strip():
         errors["help_needed"] = ValidationError("Enter the help needed from DMT for a Red rating", code="required")
+    for name in ProgressUpdate.COMMENTARY_FIELDS:
+        field = ProgressUpdate._meta.get_field(name)
+        if len(getattr(update, name) or "") > field.max_length:
+            errors[name] = ValidationError(
+                f"{capfirst(field.verbose_name)} must be {field.max_length:,} characters or fewer",
+                code="max_length",
+            )
     if errors:
         raise ValidationError(errors)
 
