@@ -28,6 +28,10 @@ class StrategyAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "organisation", "department"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["document", "strategy_check"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # no inline styles: the Content-Security-Policy forbids them
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "organisation", "department", "version"]}),
         ("Period", {"fields": ["period_label", ("period_start", "period_end")]}),

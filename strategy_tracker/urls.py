@@ -1,13 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from strategy_tracker.views import PasswordResetView
+
 admin.site.site_header = "Strategy Tracker administration"
 admin.site.site_title = "Strategy Tracker"
 admin.site.index_title = "Organisational Planning"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before Django's own: the same page, limited per address and per client.
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("actions.urls")),
 ]
+
+handler500 = "strategy_tracker.views.server_error"

@@ -77,11 +77,11 @@ def test_signer_expression_in_version_reveals_nothing(client, manager, action, p
 def test_update_form_every_field_invalid_then_saved(client, manager, action, period):
     client.force_login(manager)
     url = reverse("actions:update", args=[action.pk])
-    text = {name: LONG for name in ProgressUpdate.COMMENTARY_FIELDS}
+    text = dict.fromkeys(ProgressUpdate.COMMENTARY_FIELDS, LONG)
     # Refused (bad status, RAG, date and version): every value comes back in the form.
     response = client.post(
         url,
-        {**text, "status": LONG, "rag": LONG, "version": LONG, **{f"completed_on_{p}": SHORT for p in "0 1 2".split()}},
+        {**text, "status": LONG, "rag": LONG, "version": LONG, **{f"completed_on_{p}": SHORT for p in ["0", "1", "2"]}},
     )
     assert response.status_code == 200
     assert response.context["form"].errors

@@ -1,0 +1,77 @@
+"""The site's own pages for refusals and failures, and the throttled password reset."""
+
+import sys
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.crypto import salted_hmac
+
+from strategy_tracker.clients import client_ip
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: usually a page left open past sign-out."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database cannot be reached: the error being handled is still
+    current here, and a lost database is an outage to wait out, not a fault to report."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and _is_connection_error(error):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _is_connection_error(error: DatabaseError) -> bool:
+    # OperationalError and InterfaceError are what every backend raises when the server is
+    # gone or refuses connections; IntegrityError and the like are faults in the code.
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per email address and per client.
+
+    A client that asks too often is told to wait (429). An address asked for too often
+    gets no more emails, and the page says the same as ever, so that nobody can learn
+    which addresses have accounts. Counts are kept in the shared cache, so the limits
+    hold across several application servers.
+    """
+
+    template_name = "registration/password_reset_form.html"
+
+    def post(self, request, *args, **kwargs):
+        window = settings.PASSWORD_RESET_WINDOW
+        if not _within_limit(f"client:{client_ip(request)}", settings.PASSWORD_RESET_LIMIT_PER_CLIENT, window):
+            return render(request, "registration/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().lower()
+        if not _within_limit(
+            f"email:{address}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, settings.PASSWORD_RESET_WINDOW
+        ):
+            # Say what is always said; send nothing.
+            return super(auth_views.PasswordResetView, self).form_valid(form)
+        return super().form_valid(form)
+
+
+def _within_limit(subject: str, limit: int, window: int) -> bool:
+    """Count one more request for `subject` in the current window; False past the limit."""
+    key = "password-reset:" + salted_hmac("password-reset-throttle", subject).hexdigest()
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
