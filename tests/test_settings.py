@@ -10,7 +10,8 @@ from strategy_tracker import checks
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    unset = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the tests set the last
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
         [sys.executable, *args], cwd=django_settings.BASE_DIR, env=environment, capture_output=True, text=True
@@ -54,3 +55,28 @@ def test_configuration_checks(settings):
     assert [w.id for w in checks.check_email_backend(None)] == ["strategy_tracker.W001"]
     settings.DEBUG = True
     assert checks.check_email_backend(None) == []
+
+
+PRODUCTION = {
+    "SECRET_KEY": "k9-Fq2rX8vLp0wZs7YbN3mTc5HdJ6gUe1aRi4oKx-production-like-key",
+    "ALLOWED_HOSTS": "tracker.example.org",
+    "SECURE_SSL_REDIRECT": "1",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    """The settings README's production example gives: not one deploy warning."""
+    checked = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    assert checked.returncode == 0, checked.stderr
+    assert "System check identified no issues" in checked.stdout
+
+
+def test_deploy_check_warns_about_each_missing_protection():
+    checked = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{**PRODUCTION, "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "SECURE_COOKIES": "0"},
+    )
+    assert checked.returncode != 0
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in checked.stderr
