@@ -80,3 +80,16 @@ def test_deploy_check_warns_about_each_missing_protection():
     assert checked.returncode != 0
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in checked.stderr
+
+
+def test_every_setting_read_from_the_environment_is_in_readmes_table():
+    import re
+
+    source = (django_settings.BASE_DIR / "strategy_tracker" / "settings.py").read_text()
+    names = set(re.findall(r'(?:os\.environ\.get|env_bool|env_int|env_list)\(\s*"([A-Z_]+)"', source))
+    assert len(names) > 20
+    readme = (django_settings.BASE_DIR / "README.md").read_text()
+    table = readme[readme.index("| variable | default | meaning |") :]
+    table = table[: table.index("\n\n")]
+    missing = sorted(name for name in names if f"`{name}`" not in table)
+    assert not missing, f"Settings missing from README's table: {missing}"
