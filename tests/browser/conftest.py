@@ -34,6 +34,18 @@ def _fail_fast(page):
     page.set_default_navigation_timeout(TIMEOUT_MS)
 
 
+@pytest.fixture(autouse=True)
+def csp_violations(page):
+    """Every journey fails if the browser blocked anything under the Content-Security-Policy."""
+    blocked = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield blocked
+    assert not blocked, "Blocked by the Content-Security-Policy:\n" + "\n".join(blocked)
+
+
 @pytest.fixture(scope="session")
 def axe() -> Axe:
     return Axe()
