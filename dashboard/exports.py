@@ -1,4 +1,8 @@
-"""The report pack: the dashboard's content as an A4 PDF (WeasyPrint) and a workbook (openpyxl)."""
+"""The report pack: the dashboard's content as an A4 PDF (WeasyPrint) and a workbook (openpyxl).
+
+Every row of the workbook is written by outcomes.spreadsheets.append_row(): text that a
+spreadsheet program could take for a formula stays text.
+"""
 
 from io import BytesIO
 
@@ -11,6 +15,7 @@ from actions.models import Status
 from actions.templatetags.tracker import RAG_WORDS
 from dashboard import charts
 from dashboard.selectors import HEADLINE, Report
+from outcomes.spreadsheets import append_row
 
 
 def filename(report: Report, extension: str) -> str:
@@ -46,11 +51,11 @@ def state_words(action) -> tuple[str, str]:
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
     sheet = workbook.create_sheet(title)
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for index in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(index, 18)
@@ -65,23 +70,24 @@ def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
-    summary.append([report.strategy.title])
-    summary.append([f"DMT quarterly progress report, {report.period}"])
+    append_row(summary, [report.strategy.title])
+    append_row(summary, [f"DMT quarterly progress report, {report.period}"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([])
-    summary.append(["Headline", "Number of actions"])
+    append_row(summary, [])
+    append_row(summary, ["Headline", "Number of actions"])
     for row in report.headline:
-        summary.append([row.label, row.value])
-    summary.append([])
-    summary.append(["Outcome", *[label for _, label, _ in HEADLINE], "% complete", "Direction of travel"])
+        append_row(summary, [row.label, row.value])
+    append_row(summary, [])
+    append_row(summary, ["Outcome", *[label for _, label, _ in HEADLINE], "% complete", "Direction of travel"])
     for row in report.outcomes:
-        summary.append(
+        append_row(
+            summary,
             [
                 f"{row.outcome.number}. {row.outcome.title}",
                 *[getattr(row.counts, key) for key, _, _ in HEADLINE],
                 row.counts.percent_complete,
                 f"{row.direction.arrow} {row.direction.words}" if row.direction else "No earlier quarter",
-            ]
+            ],
         )
     summary.column_dimensions["A"].width = 60
     for cell in summary[4]:

@@ -7,18 +7,25 @@ names them (a strategy by its short name, an outcome and a recommendation by the
 numbers), and a name that matches nothing is a row error, never a new record.
 """
 
+import logging
+import os
+import re
+
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
+from import_export.tmp_storages import CacheStorage
 
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
+from outcomes.spreadsheets import SPREADSHEET_FORMATS, UNREADABLE, SpreadsheetRefused, check_upload_size
 
-SPREADSHEET_FORMATS = [XLSX, CSV]
+logger = logging.getLogger(__name__)
 
 
 def as_number(value, what: str) -> int:
@@ -192,10 +199,54 @@ class SuccessMeasureResource(AllOrNothingResource):
         return queryset.select_related("recommendation__outcome__strategy")
 
 
+class PreviewStorage(CacheStorage):
+    """An upload kept between its preview and the confirm step, in the shared cache.
+
+    The confirm step may reach another application server than the preview did, so the
+    file is kept in settings.CACHES (the database), not in a server's temporary folder. It
+    is removed after the confirm step and after a preview that cannot be confirmed; a
+    preview nobody confirms expires after an hour.
+    """
+
+    CACHE_LIFETIME = 60 * 60
+    CACHE_PREFIX = "spreadsheet-import-"
+
+    def _named(self) -> bool:
+        # The name comes back from the browser: only a name this class gave out is looked up.
+        return bool(re.fullmatch(r"[0-9a-f]{32}", self.name or ""))
+
+    def exists(self) -> bool:
+        return self._named() and cache.has_key(self.CACHE_PREFIX + self.name)
+
+    def read(self):
+        return super().read() if self._named() else None
+
+    def remove(self):
+        if self._named():
+            super().remove()
+
+
+class SpreadsheetImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_upload_size(upload)
+        except SpreadsheetRefused as refusal:
+            raise ValidationError(str(refusal), code="too_large") from None
+        return upload
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
-    """Import and export spreadsheets (XLSX or CSV) in the admin, all rows or none."""
+    """Import and export spreadsheets (XLSX or CSV) in the admin, all rows or none.
+
+    Uploads are refused within the limits of outcomes.spreadsheets, with a sentence a
+    planner understands, and never stay behind in the preview storage once they cannot be,
+    or have been, confirmed.
+    """
 
     formats = SPREADSHEET_FORMATS
+    import_form_class = SpreadsheetImportForm
+    tmp_storage_class = PreviewStorage
 
     def has_import_permission(self, request):
         # An import adds and changes records: it needs both permissions, not only admin access.
@@ -204,12 +255,63 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def import_url(self) -> str:
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import")
+
+    def import_action(self, request, **kwargs):
+        response = None
+        try:
+            response = super().import_action(request, **kwargs)
+            return response
+        finally:
+            # Kept only for a preview that offers the confirm step; removed on every other outcome.
+            name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+            if name and "confirm_form" not in (getattr(response, "context_data", None) or {}):
+                self.get_tmp_storage_class()(name=name).remove()
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if not isinstance(e, SpreadsheetRefused):
+            logger.warning("An uploaded spreadsheet could not be read", exc_info=e)
+        form.add_error("import_file", str(e) if isinstance(e, SpreadsheetRefused) else UNREADABLE)
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST":
+            return super().process_import(request, **kwargs)  # refuses it
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        storage = self.get_tmp_storage_class()(name=os.path.basename(request.POST.get("import_file_name", "")))
+        try:
+            if not storage.exists():
+                messages.error(
+                    request,
+                    "Nothing was imported: the uploaded file is no longer kept (it is kept for an hour after "
+                    "its preview, until it is imported). Upload the file again.",
+                )
+                return HttpResponseRedirect(self.import_url())
+            return super().process_import(request, **kwargs)
+        except SpreadsheetRefused as refusal:
+            messages.error(request, f"Nothing was imported. {refusal}")
+            return HttpResponseRedirect(self.import_url())
+        finally:
+            storage.remove()
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As import-export's, but a workbook gets numbers and dates as such for every binary format.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(request, queryset, force_native_type=file_format.is_binary(), **kwargs)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
     def process_result(self, result, request):
         # Only reached when the data changed between the preview and the confirm step.
         if result.has_errors() or result.has_validation_errors():
             rows = [f"row {row.number}: {'; '.join(row.error.messages)}" for row in result.invalid_rows]
             rows += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
             messages.error(request, "Nothing was imported. " + " ".join(rows or ["The import failed."]))
-            app_label, model_name = self.get_model_info()
-            return HttpResponseRedirect(reverse(f"admin:{app_label}_{model_name}_import"))
+            return HttpResponseRedirect(self.import_url())
         return super().process_result(result, request)

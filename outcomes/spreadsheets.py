@@ -1,0 +1,225 @@
+"""Spreadsheet files in and out: every cell is data, and an upload is read within limits.
+
+Out: text that a spreadsheet program could take for a formula (it begins with =, +, -, @,
+a tab or a carriage return) is written as text, never as a formula: in a workbook the cell
+is a text cell with Excel's quote prefix (the text itself is unchanged), in CSV the text
+gets a leading apostrophe, as OWASP recommends. Both the admin's exports and the DMT pack
+write their cells through `text_cell()` / `csv_value()`, which share `is_formula_like()`.
+
+In: an upload is refused with a sentence a planner understands, never an exception's
+text, when it is larger than IMPORT_MAX_UPLOAD_BYTES, holds more than IMPORT_MAX_ROWS
+rows, or (a workbook being a zip archive) would unpack to more than
+IMPORT_MAX_UNPACKED_BYTES or unpacks to an absurd multiple of its own size. Rows are
+counted while they are read, so a long file is refused without being read to its end.
+"""
+
+import csv
+import io
+import zipfile
+
+import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from import_export.formats.base_formats import CSV, XLSX
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+#: What a cell's text begins with when a spreadsheet program may run it as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: A member of a workbook archive larger than this that unpacks to more than
+#: MAX_UNPACK_RATIO times its packed size is refused: Excel's own files stay far below.
+RATIO_CHECKED_ABOVE = 1024 * 1024
+MAX_UNPACK_RATIO = 100
+
+XLSX_UNREADABLE = (
+    "The file could not be read as an Excel spreadsheet (.xlsx). Save it from Excel as .xlsx or as CSV and try again."
+)
+CSV_UNREADABLE = (
+    'The file could not be read as CSV. Save it from Excel as "CSV UTF-8 (Comma delimited)" or as .xlsx and try again.'
+)
+UNREADABLE = "The file could not be read. Save it from Excel as .xlsx or as CSV, choose that format and try again."
+EXPANDS = (
+    "The spreadsheet unpacks to far more than its own size, which a spreadsheet saved from Excel does not do. "
+    "Save it from Excel as .xlsx or as CSV and try again."
+)
+
+
+class SpreadsheetRefused(Exception):
+    """An upload that is not imported; the message is shown to the planner as it is."""
+
+
+def is_formula_like(value) -> bool:
+    """The rule for every export: text a spreadsheet program could take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_value(value):
+    """A CSV cell: formula-like text behind an apostrophe, everything else as it is."""
+    return f"'{value}" if is_formula_like(value) else value
+
+
+def imported_value(value):
+    """A cell as read from an upload: an exported cell's apostrophe is taken off again."""
+    if isinstance(value, str) and value.startswith("'") and is_formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
+def text_cell(sheet, value) -> Cell:
+    """A workbook cell for `value`: text is always a text cell, never a formula or an error code."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+    try:
+        cell = Cell(sheet, value=value)
+    except ValueError:  # a type a workbook cannot hold: its text
+        cell = Cell(sheet, value=str(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if is_formula_like(cell.value):
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    return cell
+
+
+def append_row(sheet, values) -> None:
+    """Add a row of cells to a worksheet, each written by `text_cell()`."""
+    sheet.append([text_cell(sheet, value) for value in values])
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", 2000))
+
+
+def max_unpacked_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024))
+
+
+def check_upload_size(upload) -> None:
+    """Refuse a file larger than the import takes, from its size alone (before it is read)."""
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise SpreadsheetRefused(
+            f"The file is {filesizeformat(upload.size)}; the import takes files of up to {filesizeformat(limit)}. "
+            "Split it into smaller files and import them one after another."
+        )
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a workbook whose archive would unpack too far, from its directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except Exception as error:  # not a zip archive at all, or a damaged one
+        raise SpreadsheetRefused(XLSX_UNREADABLE) from error
+    limit = max_unpacked_bytes()
+    if sum(member.file_size for member in members) > limit:
+        raise SpreadsheetRefused(
+            f"The spreadsheet is too large once unpacked (more than {filesizeformat(limit)}). "
+            "Remove other sheets, pictures and formatting, or save it as CSV, and try again."
+        )
+    for member in members:
+        if member.file_size > RATIO_CHECKED_ABOVE and member.file_size > MAX_UNPACK_RATIO * member.compress_size:
+            raise SpreadsheetRefused(EXPANDS)
+
+
+def read_rows(rows, fill) -> tablib.Dataset:
+    """The first row as the headers, then each row that is not blank, up to IMPORT_MAX_ROWS.
+
+    Reading stops at the first row over the limit: the rest of the file is never read.
+    A row shorter than the headers is filled with `fill`; one longer must be blank beyond them.
+    """
+    dataset, limit = tablib.Dataset(), max_rows()
+    headers = next(rows, None)
+    if headers is None:
+        return dataset
+    dataset.headers = [imported_value(value) for value in headers]
+    width = len(dataset.headers)
+    for number, row in enumerate(rows, start=2):
+        values = [imported_value(value) for value in row]
+        if all(value in (None, "") for value in values):
+            continue
+        if len(dataset) >= limit:
+            raise SpreadsheetRefused(
+                f"The file has more than {limit:,} rows. Import at most {limit:,} rows at a time: "
+                "split it into smaller files and import them one after another."
+            )
+        if any(value not in (None, "") for value in values[width:]):
+            raise SpreadsheetRefused(
+                f"Row {number} has more cells than the first row has headings. "
+                "Give every column a heading in the first row, or remove the cells beyond them."
+            )
+        dataset.append(values[:width] + [fill] * (width - len(values)))
+    return dataset
+
+
+class SpreadsheetCSV(CSV):
+    """CSV, read within the limits and written with formula-like text escaped."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        try:
+            text = in_stream.decode(self.encoding or "utf-8-sig") if isinstance(in_stream, bytes) else in_stream
+            return read_rows(csv.reader(io.StringIO(text, newline="")), fill="")
+        except SpreadsheetRefused:
+            raise
+        except Exception as error:  # not text, not UTF-8, or not CSV
+            raise SpreadsheetRefused(CSV_UNREADABLE) from error
+
+    def export_data(self, dataset, **kwargs):
+        rows = ([csv_value(value) for value in row] for row in dataset)
+        escaped = tablib.Dataset(*rows, headers=[csv_value(value) for value in dataset.headers or []] or None)
+        return super().export_data(escaped, **kwargs)
+
+
+class SpreadsheetXLSX(XLSX):
+    """Excel workbooks: the archive checked before it is opened, rows read one at a time,
+    and text written as text cells."""
+
+    def create_dataset(self, in_stream):
+        check_archive(in_stream)
+        try:
+            book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        except Exception as error:  # a zip archive, but not a workbook
+            raise SpreadsheetRefused(XLSX_UNREADABLE) from error
+        try:
+            return read_rows(book.active.iter_rows(values_only=True), fill=None)
+        except SpreadsheetRefused:
+            raise
+        except Exception as error:  # a damaged sheet
+            raise SpreadsheetRefused(XLSX_UNREADABLE) from error
+        finally:
+            book.close()
+
+    def export_data(self, dataset, **kwargs):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = (dataset.title or "Export")[:31]
+        if dataset.headers:
+            append_row(sheet, dataset.headers)
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheet.freeze_panes = "A2"
+        for row in dataset:
+            append_row(sheet, row)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        widths = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = "" if cell.value is None else str(cell.value)
+                widths[cell.column] = max(widths.get(cell.column, 8), min(len(text), 60))
+                if "\n" in text:
+                    cell.alignment = wrap
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+#: The formats the admin imports and exports, in the order its menus offer them.
+SPREADSHEET_FORMATS = [SpreadsheetXLSX, SpreadsheetCSV]
