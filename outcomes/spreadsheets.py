@@ -89,15 +89,15 @@ def append_row(sheet, values) -> None:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+    return settings.IMPORT_MAX_UPLOAD_BYTES
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", 2000))
+    return settings.IMPORT_MAX_ROWS
 
 
 def max_unpacked_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024))
+    return settings.IMPORT_MAX_UNPACKED_BYTES
 
 
 def check_upload_size(upload) -> None:
