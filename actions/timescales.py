@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from actions.quarters import Quarter, financial_year_bounds
+from workforce.quarters import Quarter, financial_year_bounds
 
 
 @dataclass(frozen=True)

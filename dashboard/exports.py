@@ -11,11 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from actions.models import Status
-from actions.templatetags.tracker import RAG_WORDS
 from dashboard import charts
 from dashboard.selectors import HEADLINE, Report
 from outcomes.spreadsheets import append_row
+from reporting.words import rag_words, status_words
 
 
 def filename(report: Report, extension: str) -> str:
@@ -39,14 +38,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
 
 def state_words(action) -> tuple[str, str]:
     """The action's status and RAG as at the quarter, in words."""
-    status = Status(action.status_as_at).label if action.status_as_at else "No update"
-    if action.status_as_at == Status.COMPLETE:
-        rag = "Complete"
-    elif action.status_as_at is None:
-        rag = "No update"
-    else:
-        rag = RAG_WORDS.get(action.period_rag, "")
-    return status, rag
+    return status_words(action.status_as_at), rag_words(action.status_as_at, action.rag_as_at)
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
@@ -116,7 +108,7 @@ def report_xlsx(report: Report) -> bytes:
             action.reference,
             action.outcome_number,
             action.description,
-            ", ".join(action.lead_team_names),
+            ", ".join(action.lead_names),
             action.timescale,
             action.due_date,
             status,

@@ -13,12 +13,14 @@ from decimal import Decimal
 from functools import cache
 from urllib.parse import urlencode
 
-from django.db.models import F
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
-from actions import selectors as action_selectors
-from actions.models import RAG, Action, ReportingPeriod, Status
+from actions.models import Action
 from outcomes.models import Outcome, Strategy
+from reporting import selectors as action_selectors
+from reporting.models import RAG, PeriodEvent, ReportingPeriod, Status
 from workforce.models import WorkforceFigure, WorkforceIndicator
 
 
@@ -38,14 +40,16 @@ class ReportAction:
     outcome_id: int
     outcome_number: int
     status_as_at: str | None
-    period_rag: str | None
+    rag_as_at: str | None
     is_overdue: bool
     period_progress: str | None
     period_next_steps: str | None
     period_evidence: str | None
     period_help_needed: str | None
     period_reason: str | None
-    lead_team_names: list[str] = field(default_factory=list)
+    lead_officer: str
+    lead_officer_account: str | None
+    lead_names: list[str] = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -58,10 +62,10 @@ class ReportAction:
 @cache
 def action_url_pattern() -> str:
     """The action page's address with a slot for the id: one reverse() instead of one a row."""
-    return reverse("actions:detail", kwargs={"pk": 987654321}).replace("987654321", "{}")
+    return reverse("reporting:detail", kwargs={"pk": 987654321}).replace("987654321", "{}")
 
 
-REPORT_COLUMNS = [f.name for f in fields(ReportAction) if f.name != "lead_team_names"]
+REPORT_COLUMNS = [f.name for f in fields(ReportAction) if f.name != "lead_names"]
 
 # The headline's rows, in the order the DMT reads them: (key, label, list filter).
 HEADLINE = [
@@ -76,6 +80,13 @@ HEADLINE = [
     ("overdue", "Overdue", {"overdue": "yes"}),
     ("no_update", "No update this quarter", {"status": "none"}),
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    status_as_at: str | None
+    rag_as_at: str | None
+    is_overdue: bool
 
 
 @dataclass
@@ -93,25 +104,18 @@ class Counts:
 
     @classmethod
     def of(cls, actions) -> "Counts":
-        """Count actions (anything with `status_as_at`, `period_rag`, `is_overdue`).
+        """Count actions (anything with `status_as_at`, `rag_as_at`, `is_overdue`).
 
         Tallies the few distinct states first, so 1,000 actions cost a handful of additions.
         """
         counts = cls()
-        for (status, rag, overdue), number in Counter(
-            (a.status_as_at, a.period_rag, bool(a.is_overdue)) for a in actions
-        ).items():
+        # Each count is its headline filter applied to the rows (selectors.state_matches), so
+        # a count always equals the number of actions its link lists.
+        for state, number in Counter(_State(a.status_as_at, a.rag_as_at, bool(a.is_overdue)) for a in actions).items():
             counts.total += number
-            counts.complete += number * (status == Status.COMPLETE)
-            counts.cancelled += number * (status == Status.CANCELLED)
-            counts.not_started += number * (status == Status.NOT_STARTED)
-            counts.on_hold += number * (status == Status.ON_HOLD)
-            counts.no_update += number * (status is None)
-            if status not in (Status.COMPLETE, Status.CANCELLED, None):
-                counts.on_track += number * (rag == RAG.GREEN)
-                counts.at_risk += number * (rag == RAG.AMBER)
-                counts.off_track += number * (rag == RAG.RED)
-            counts.overdue += number * overdue
+            for key, _label, filters in HEADLINE[1:]:
+                if all(action_selectors.state_matches(state, name, value) for name, value in filters.items()):
+                    setattr(counts, key, getattr(counts, key) + number)
         return counts
 
     @property
@@ -207,6 +211,7 @@ class Report:
     actions: list[ReportAction]
     indicators: list[IndicatorRow]
     risks: list = field(default_factory=list)
+    reopenings: list = field(default_factory=list)
 
 
 def list_url(strategy: Strategy, period: ReportingPeriod, outcome: Outcome | None = None, **filters) -> str:
@@ -214,25 +219,7 @@ def list_url(strategy: Strategy, period: ReportingPeriod, outcome: Outcome | Non
     query = {"strategy": strategy.pk, "quarter": period.slug}
     if outcome is not None:
         query["outcome"] = outcome.pk
-    return f"{reverse('actions:list')}?{urlencode({**query, **filters})}"
-
-
-def exception_rank(action: "ReportAction") -> tuple:
-    """Red first, then Amber, then overdue, then missing updates; document order within each."""
-    if action.status_as_at not in (Status.COMPLETE, Status.CANCELLED, None) and action.period_rag == RAG.RED:
-        rank = 0
-    elif action.status_as_at not in (Status.COMPLETE, Status.CANCELLED, None) and action.period_rag == RAG.AMBER:
-        rank = 1
-    elif action.is_overdue:
-        rank = 2
-    else:
-        rank = 3
-    return (rank, action.order, action.reference)
-
-
-def is_exception(action: "ReportAction") -> bool:
-    live = action.status_as_at not in (Status.COMPLETE, Status.CANCELLED)
-    return action.status_as_at is None or action.is_overdue or (live and action.period_rag in (RAG.RED, RAG.AMBER))
+    return f"{reverse('reporting:list')}?{urlencode({**query, **filters})}"
 
 
 def _headline_rows(counts: Counts, strategy: Strategy, period: ReportingPeriod, outcome=None) -> list[HeadlineRow]:
@@ -245,8 +232,13 @@ def _headline_rows(counts: Counts, strategy: Strategy, period: ReportingPeriod, 
 def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[ReportingPeriod]) -> Report:
     """The whole report for a strategy as at the end of `period`."""
     rows = (
-        action_selectors.actions_as_at(period, Action.objects.filter(strategy=strategy))
-        .annotate(outcome_number=F("outcome__number"))
+        action_selectors.actions_as_at([period], Action.objects.filter(strategy=strategy))
+        .annotate(
+            outcome_number=F("outcome__number"),
+            lead_officer_account=Concat(
+                "lead_officer_user__first_name", Value(" "), "lead_officer_user__last_name", output_field=CharField()
+            ),
+        )
         .order_by("order", "reference")
         .values(*REPORT_COLUMNS)
     )
@@ -257,14 +249,16 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
     for action_id, name in lead_teams.order_by("team__name").values_list("action_id", "team__name"):
         names[action_id].append(name)
     for action in actions:
-        action.lead_team_names = names[action.id]
+        # The lead officer first, as the document names them (or their account does), then the teams.
+        officer = action.lead_officer or (action.lead_officer_account or "").strip()
+        action.lead_names = ([officer] if officer else []) + names[action.id]
     earlier = [p for p in periods if p.start < period.start]
     previous_period = earlier[-1] if earlier else None
     previous_by_outcome: dict[int, Counts] = {}
     if previous_period is not None:
         # The same as-at rule a quarter earlier: only what direction of travel needs.
-        before = action_selectors.actions_as_at(previous_period, Action.objects.filter(strategy=strategy)).values(
-            "outcome_id", "status_as_at", "period_rag", "is_overdue"
+        before = action_selectors.actions_as_at([previous_period], Action.objects.filter(strategy=strategy)).values(
+            "outcome_id", "status_as_at", "rag_as_at", "is_overdue"
         )
         previous_rows: dict[int, list[_Row]] = defaultdict(list)
         for row in before:
@@ -304,11 +298,18 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         headline=_headline_rows(counts, strategy, period),
         counts=counts,
         outcomes=outcome_rows,
-        exceptions=sorted((a for a in actions if is_exception(a)), key=exception_rank),
+        exceptions=sorted(
+            (a for a in actions if action_selectors.is_exception(a)), key=action_selectors.exception_rank
+        ),
         due_next=due_next,
         actions=actions,
         indicators=_indicator_rows(strategy, period, previous_period),
         risks=list(strategy.risks.order_by("number")),
+        reopenings=list(
+            PeriodEvent.objects.filter(period=period, kind=PeriodEvent.Kind.REOPENED)
+            .select_related("by")
+            .order_by("at")
+        ),
     )
 
 
@@ -318,22 +319,28 @@ class _Row:
 
     outcome_id: int
     status_as_at: str | None
-    period_rag: str | None
+    rag_as_at: str | None
     is_overdue: bool
 
 
 def _indicator_rows(strategy, period, previous_period) -> list[IndicatorRow]:
     indicators = list(strategy.workforce_indicators.order_by("order", "name"))
-    period_ids = [p.pk for p in (period, previous_period) if p is not None]
+    # Figures are the department's, kept by financial-year quarter, whatever the strategy.
+    wanted = Q()
+    for p in (period, previous_period):
+        if p is not None:
+            wanted |= Q(year=p.year, quarter=p.number)
     figures = {
-        (f.indicator_id, f.period_id): f.value
-        for f in WorkforceFigure.objects.filter(indicator__in=indicators, period_id__in=period_ids, scope="")
+        (f.indicator_id, f.year, f.quarter): f.value
+        for f in WorkforceFigure.objects.filter(wanted, indicator__in=indicators, scope="")
     }
     return [
         IndicatorRow(
             indicator=indicator,
-            value=figures.get((indicator.pk, period.pk)),
-            previous=figures.get((indicator.pk, previous_period.pk)) if previous_period else None,
+            value=figures.get((indicator.pk, period.year, period.number)),
+            previous=figures.get((indicator.pk, previous_period.year, previous_period.number))
+            if previous_period
+            else None,
             target=indicator.target,
         )
         for indicator in indicators

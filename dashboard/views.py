@@ -5,10 +5,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from actions import selectors as action_selectors
 from dashboard import charts, exports
 from dashboard.selectors import Report, report_build
 from outcomes.models import Strategy
+from reporting import selectors as action_selectors
 
 
 def _report(slug: str, quarter: str) -> Report:

@@ -1,10 +1,8 @@
 """Admin where the Organisational Planning team keeps a strategy right, in document order."""
 
 from django.contrib import admin
-from django.template.loader import render_to_string
 from simple_history.admin import SimpleHistoryAdmin
 
-from outcomes import selectors
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 from outcomes.resources import SpreadsheetAdminMixin, SuccessMeasureResource
 
@@ -27,7 +25,6 @@ class StrategyAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organisation", "period_label", "version"]
     search_fields = ["title", "organisation", "department"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["document", "strategy_check"]
 
     class Media:
         css = {"all": ["css/admin.css"]}  # no inline styles: the Content-Security-Policy forbids them
@@ -37,22 +34,8 @@ class StrategyAdmin(SimpleHistoryAdmin):
         ("Period", {"fields": ["period_label", ("period_start", "period_end")]}),
         ("Purpose", {"fields": ["vision", "mission", "governance"]}),
         ("Source", {"fields": ["source_document", "source_notes"], "classes": ["collapse"]}),
-        ("The strategy in document order", {"fields": ["document"]}),
-        ("Strategy check", {"fields": ["strategy_check"]}),
     ]
     inlines = [OutcomeInline, RiskInline]
-
-    @admin.display(description="Outcomes, recommendations and measures")
-    def document(self, obj):
-        if obj.pk is None:
-            return "Save the strategy to add its outcomes."
-        return render_to_string("admin/outcomes/strategy_document.html", {"outcomes": selectors.strategy_document(obj)})
-
-    @admin.display(description="Are the objectives SMART?")
-    def strategy_check(self, obj):
-        if obj.pk is None:
-            return "–"
-        return render_to_string("admin/outcomes/strategy_check.html", {"check": selectors.strategy_check(obj)})
 
 
 class RecommendationInline(admin.StackedInline):

@@ -5,7 +5,6 @@ record's number in the document, so a strategy loads beside others and reloads i
 """
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -60,9 +59,6 @@ class Strategy(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    def get_absolute_url(self) -> str:
-        return reverse("dashboard:strategy", kwargs={"slug": self.slug})
 
 
 class OutcomeManager(models.Manager):

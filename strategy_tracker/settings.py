@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "workforce",
     "outcomes",
     "actions",
+    "reporting",
     "dashboard",
 ]
 
@@ -134,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "actions:home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock an account out for an hour after five failed sign-ins from one address.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from strategy_tracker.views import PasswordResetView
+from strategy_tracker.views import PasswordResetView, start
 
 admin.site.site_header = "Strategy Tracker administration"
 admin.site.site_title = "Strategy Tracker"
@@ -13,7 +13,8 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("", include("actions.urls")),
+    path("", start, name="start"),
+    path("", include("reporting.urls")),
 ]
 
 handler500 = "strategy_tracker.views.server_error"

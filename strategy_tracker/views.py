@@ -4,14 +4,29 @@ import sys
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.crypto import salted_hmac
 
 from strategy_tracker.clients import client_ip
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands: the DMT's dashboard for a DMT member who leads nothing,
+    otherwise "Your actions"."""
+    from actions.models import Action
+    from workforce.roles import DMT, user_group_names, user_team_ids
+
+    user = request.user
+    leads_nothing = not user_team_ids(user) and not Action.objects.filter(lead_officer_user=user).exists()
+    if DMT in user_group_names(user) and leads_nothing:
+        return redirect("dashboard:index")
+    return redirect("reporting:home")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

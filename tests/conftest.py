@@ -3,8 +3,8 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 
-from actions.permissions import DMT, MANAGER, ORGANISATIONAL_PLANNING
 from tests import factories
+from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING
 
 # Sync Playwright runs beside Django's live_server thread in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -2,8 +2,9 @@
 
 from django.contrib.auth import get_user_model
 
-from actions.models import Action, ProgressUpdate, ReportingPeriod
+from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from reporting.models import ProgressUpdate, ReportingPeriod
 from workforce.models import Team, TeamMembership, WorkforceFigure, WorkforceIndicator
 
 COUNTED = [

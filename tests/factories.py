@@ -6,8 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from actions.models import Action, ProgressUpdate, ReportingPeriod, Status
+from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from reporting.models import ProgressUpdate, ReportingPeriod, Status
 from workforce.models import Team, TeamMembership, WorkforceFigure, WorkforceIndicator
 
 
@@ -46,7 +47,8 @@ class StrategyFactory(factory.django.DjangoModelFactory):
         model = Strategy
         django_get_or_create = ["slug"]
 
-    slug = factory.Sequence(lambda n: f"strategy-{n}")
+    # One strategy unless a test names another: actions and quarters then meet in it.
+    slug = "workforce-2016-17"
     title = factory.LazyAttribute(lambda s: f"Workforce Strategy {s.slug}")
     organisation = "Leicestershire County Council"
     department = "Children and Family Services"
@@ -116,15 +118,28 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
 
 class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    """A quarter of a strategy. A new open quarter closes the strategy's open one, as moving
+    to the next quarter does (a strategy has at most one open)."""
+
     class Meta:
         model = ReportingPeriod
-        django_get_or_create = ["year", "number"]
+        django_get_or_create = ["strategy", "year", "number"]
 
+    strategy = factory.SubFactory(StrategyFactory)
     year = 2016
     number = 3
     start = datetime.date(2000, 1, 1)  # set from the quarter on save
     end = datetime.date(2000, 1, 2)
     state = ReportingPeriod.State.OPEN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs.get("state", ReportingPeriod.State.OPEN) == ReportingPeriod.State.OPEN:
+            strategy = kwargs["strategy"]
+            ReportingPeriod.objects.filter(strategy=strategy, state=ReportingPeriod.State.OPEN).exclude(
+                year=kwargs.get("year"), number=kwargs.get("number")
+            ).update(state=ReportingPeriod.State.CLOSED)
+        return super()._create(model_class, *args, **kwargs)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):
@@ -152,7 +167,8 @@ class WorkforceFigureFactory(factory.django.DjangoModelFactory):
         model = WorkforceFigure
 
     indicator = factory.SubFactory(WorkforceIndicatorFactory)
-    period = factory.SubFactory(ReportingPeriodFactory)
+    year = 2016
+    quarter = 3
     value = 5
 
 

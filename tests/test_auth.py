@@ -43,15 +43,16 @@ def test_sign_in_page(client):
 def test_sign_in_lands_on_your_actions(client, manager):
     response = client.post("/accounts/login/", {"username": "manager", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("actions:home")
+    assert response["Location"] == reverse("start")
+    assert client.get(reverse("start"))["Location"] == reverse("reporting:home")
     assert signed_in_user_id(client) == str(manager.pk)
-    assert client.get(reverse("actions:home")).status_code == 200
+    assert client.get(reverse("reporting:home")).status_code == 200
     manager.refresh_from_db()
     assert manager.last_login is not None
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, manager, action):
-    url = reverse("actions:detail", args=[action.pk])
+    url = reverse("reporting:detail", args=[action.pk])
     response = client.get(url)
     assert response["Location"] == f"/accounts/login/?next={url}"
     login_page = client.get(response["Location"])
@@ -65,7 +66,7 @@ def test_sign_in_does_not_redirect_off_site(client, manager):
         "/accounts/login/", {"username": "manager", "password": PASSWORD, "next": "https://evil.example/"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("actions:home")
+    assert response["Location"] == reverse("start")
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_an_inactive_user_cannot_sign_in(client, team):
 
 def test_sign_in_shows_the_form_again_to_a_signed_in_user_sent_from_a_forbidden_page(client, outsider, action):
     client.force_login(outsider)
-    response = client.get("/accounts/login/", {"next": reverse("actions:update", args=[action.pk])})
+    response = client.get("/accounts/login/", {"next": reverse("reporting:update", args=[action.pk])})
     assert response.status_code == 200
     assert "Your account does not have access to that page" in response.content.decode()
 
@@ -103,13 +104,13 @@ def test_sign_in_shows_the_form_again_to_a_signed_in_user_sent_from_a_forbidden_
 
 def test_sign_out(client, manager):
     client.force_login(manager)
-    page = client.get(reverse("actions:home")).content.decode()
+    page = client.get(reverse("reporting:home")).content.decode()
     assert 'action="/accounts/logout/"' in page and "Sign out" in page
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert SESSION_KEY not in client.session
-    assert client.get(reverse("actions:home"))["Location"].startswith("/accounts/login/")
+    assert client.get(reverse("reporting:home"))["Location"].startswith("/accounts/login/")
 
 
 def test_sign_out_by_get_is_not_allowed(client, manager):

@@ -28,7 +28,7 @@ def test_planner_sees_the_strategy_actions_in_the_admin(client, demo):
 
 def test_manager_has_actions_to_update(client, demo):
     assert client.login(username="manager", password=PASSWORD)
-    response = client.get(reverse("actions:home"))
+    response = client.get(reverse("reporting:home"))
     assert response.status_code == 200
     actions = list(response.context["actions"])
     assert actions

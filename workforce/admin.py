@@ -51,7 +51,7 @@ class TeamMembershipAdmin(admin.ModelAdmin):
 class WorkforceFigureInline(admin.TabularInline):
     model = WorkforceFigure
     extra = 0
-    autocomplete_fields = ["period"]
+    fields = ["year", "quarter", "scope", "value"]
 
 
 @admin.register(WorkforceIndicator)
@@ -65,7 +65,7 @@ class WorkforceIndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(WorkforceFigure)
 class WorkforceFigureAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "period", "scope", "value"]
-    list_filter = ["indicator", "period"]
-    list_select_related = ["indicator", "period"]
-    autocomplete_fields = ["indicator", "period"]
+    list_display = ["indicator", "year", "quarter", "scope", "value"]
+    list_filter = ["indicator", "year", "quarter"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]

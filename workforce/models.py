@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from workforce.quarters import Quarter
+
 
 class NameKeyManager(models.Manager):
     """Looks a record up by its unique name, so fixtures can refer to it by name."""
@@ -141,21 +143,22 @@ class WorkforceFigure(models.Model):
     indicator = models.ForeignKey(
         WorkforceIndicator, on_delete=models.CASCADE, related_name="figures", verbose_name="indicator"
     )
-    period = models.ForeignKey(
-        "actions.ReportingPeriod", on_delete=models.PROTECT, related_name="workforce_figures", verbose_name="quarter"
-    )
+    # A financial-year quarter: figures belong to the department, not to one strategy's cycle.
+    year = models.PositiveSmallIntegerField("financial year", help_text="The year it starts in: 2016 for 2016/17.")
+    quarter = models.PositiveSmallIntegerField("quarter", choices=[(n, f"Q{n}") for n in range(1, 5)])
     value = models.DecimalField("value", max_digits=12, decimal_places=2)
     scope = models.CharField(
         "scope", max_length=200, blank=True, default="", help_text="Blank for the whole department."
     )
 
     class Meta:
-        ordering = ["indicator__order", "indicator__name", "period__start", "scope"]
+        ordering = ["indicator__order", "indicator__name", "year", "quarter", "scope"]
         verbose_name = "workforce figure"
         verbose_name_plural = "workforce figures"
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "period", "scope"], name="unique_figure_per_quarter")
+            models.UniqueConstraint(fields=["indicator", "year", "quarter", "scope"], name="unique_figure_per_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="figure_quarter_1_to_4"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.period}: {self.value}"
+        return f"{self.indicator} {Quarter(self.year, self.quarter).label}: {self.value}"

@@ -25,7 +25,7 @@ def _roles(transactional_db):
     copy is kept on the connection object, which the Playwright tests do not always see
     (when a non-browser test set the database up first, it is missing).
     """
-    importlib.import_module("workforce.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("reporting.migrations.0002_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

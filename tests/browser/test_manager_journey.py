@@ -4,18 +4,20 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from actions.models import ProgressUpdate, Status
+from reporting.models import ProgressUpdate, Status
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def plan(team, period):
+def plan(team):
     """A strategy with two actions led by the manager's team in Q3 2016/17: one updated, one not."""
     strategy = factories.StrategyFactory(slug="leics", title="Workforce Strategy 2016/17")
+    period = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3)
     recommendation = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=1, number=1)
     due = datetime.date(2017, 6, 30)
     waiting = factories.ActionFactory(
@@ -35,7 +37,7 @@ def plan(team, period):
         description="Run the staff survey",
     )
     factories.ProgressUpdateFactory(action=done, period=period, status=Status.IN_PROGRESS, rag="green")
-    return {"waiting": waiting, "done": done}
+    return {"waiting": waiting, "done": done, "period": period}
 
 
 def press_tab_until(page, accessible_name: str, limit: int = 25) -> None:
@@ -50,7 +52,8 @@ def press_tab_until(page, accessible_name: str, limit: int = 25) -> None:
     pytest.fail(f"{accessible_name!r} was not reached with Tab")
 
 
-def test_manager_updates_an_action(page, live_server, sign_in, check_accessibility, manager, plan, period):
+def test_manager_updates_an_action(page, live_server, sign_in, check_accessibility, manager, plan):
+    period = plan["period"]
     action = plan["waiting"]
     sign_in(page, "manager")
 
@@ -101,7 +104,7 @@ def test_manager_updates_an_action(page, live_server, sign_in, check_accessibili
     page.keyboard.press("Enter")
 
     # Saved: the banner, the update on the action page and in the change history.
-    expect(page).to_have_url(live_server.url + action.get_absolute_url())
+    expect(page).to_have_url(live_server.url + reverse("reporting:detail", args=[action.pk]))
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text("Your update for Q3 2016/17 was saved.")
     summary_list = page.locator(".govuk-summary-list").first
@@ -138,9 +141,9 @@ def test_a_manager_of_another_team_cannot_update(page, live_server, sign_in, che
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have permission to see this page")
     check_accessibility(page)
 
-    page.goto(live_server.url + action.get_absolute_url())
+    page.goto(live_server.url + reverse("reporting:detail", args=[action.pk]))
     expect(page.get_by_role("heading", level=1)).to_have_text(action.description)
     expect(page.get_by_role("button", name="Save update")).to_have_count(0)
     expect(page.locator(f"form[action='/actions/{action.pk}/update/']")).to_have_count(0)
-    expect(page.get_by_text("Only members of the lead teams")).to_be_visible()
+    expect(page.get_by_text("Only the lead officer, members of the lead teams")).to_be_visible()
     check_accessibility(page)

@@ -14,7 +14,7 @@ import datetime
 
 import pytest
 
-from actions.models import ReportingPeriod, Status
+from reporting.models import ReportingPeriod, Status
 from tests import factories
 
 
@@ -24,7 +24,7 @@ def timeline(db):
     one = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=1, number=1)
     two = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=2, number=1)
     team = factories.TeamFactory(name="Organisational Planning")
-    q1, q2, q3 = (factories.ReportingPeriodFactory(year=2016, number=n) for n in (1, 2, 3))
+    q1, q2, q3 = (factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=n) for n in (1, 2, 3))
     ReportingPeriod.objects.filter(pk__in=[q1.pk, q2.pk]).update(state=ReportingPeriod.State.CLOSED)
     later = datetime.date(2017, 6, 30)
     due = {

@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action
+from reporting.models import ProgressUpdate
 from tests.spreadsheets import FORMULAE, assert_no_formula_in, assert_text_cells
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from actions import selectors as action_selectors
 from dashboard.selectors import report_build
+from reporting import selectors as action_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_q2_is_shown_as_it_stood_at_the_end_of_q2_although_q3_updates_exist(time
     }
     by_reference = {action.description: action for action in report.actions}
     assert by_reference["Action A"].period_progress == "A in Q2 2016/17"
-    assert by_reference["Action A"].period_rag == "amber"
+    assert by_reference["Action A"].rag_as_at == "amber"
     # C had a Q1 update but none in Q2: it says "no update", not Q1's words as if current.
     assert by_reference["Action C"].status_as_at is None
     assert by_reference["Action C"].period_progress is None
@@ -118,10 +118,10 @@ def test_workforce_indicators_against_target_and_last_quarter(timeline):
     headcount = factories.WorkforceIndicatorFactory(name="Headcount", unit="people", target=None)
     absence.strategies.add(strategy)
     headcount.strategies.add(strategy)
-    factories.WorkforceFigureFactory(indicator=absence, period=timeline["q2"], value="4.6")
-    factories.WorkforceFigureFactory(indicator=absence, period=timeline["q3"], value="3.9")
-    factories.WorkforceFigureFactory(indicator=headcount, period=timeline["q2"], value=1200)
-    factories.WorkforceFigureFactory(indicator=headcount, period=timeline["q3"], value=1180)
+    factories.WorkforceFigureFactory(indicator=absence, year=2016, quarter=2, value="4.6")
+    factories.WorkforceFigureFactory(indicator=absence, year=2016, quarter=3, value="3.9")
+    factories.WorkforceFigureFactory(indicator=headcount, year=2016, quarter=2, value=1200)
+    factories.WorkforceFigureFactory(indicator=headcount, year=2016, quarter=3, value=1180)
     rows = {row.indicator.name: row for row in build(timeline, "q3").indicators}
     assert (rows["% absence"].moved, rows["% absence"].against_target) == ("Down: better", "Meets target")
     assert rows["Headcount"].against_target == "No target: trend only"

@@ -22,7 +22,7 @@ def csp(response) -> dict[str, str]:
 
 def test_content_security_policy_allows_no_inline_script_or_style(client, manager):
     client.force_login(manager)
-    response = client.get(reverse("actions:home"))
+    response = client.get(reverse("reporting:home"))
     policy = csp(response)
     assert policy["default-src"] == "default-src 'self'"
     assert policy["script-src"] == "script-src 'self'"
@@ -33,7 +33,7 @@ def test_content_security_policy_allows_no_inline_script_or_style(client, manage
     assert "nonce-" not in response.headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("name", ["actions:home", "actions:list", "login", "password_reset", "dashboard:index"])
+@pytest.mark.parametrize("name", ["reporting:home", "reporting:list", "login", "password_reset", "dashboard:index"])
 def test_pages_have_no_inline_script_or_style(client, dmt, name):
     """What the CSP would block: a <script> with no src, a <style>, a style="" or an on…= attribute."""
     if name.startswith(("actions", "dashboard")):
@@ -64,8 +64,8 @@ def test_signed_in_pages_and_downloads_are_not_stored(client, manager, action, p
     client.force_login(manager)
     slug, quarter = action.strategy.slug, period.slug
     for url in (
-        reverse("actions:home"),
-        reverse("actions:detail", args=[action.pk]),
+        reverse("reporting:home"),
+        reverse("reporting:detail", args=[action.pk]),
         reverse("dashboard:quarter", args=[slug, quarter]),
         reverse("dashboard:pdf", args=[slug, quarter]),
         reverse("dashboard:xlsx", args=[slug, quarter]),
@@ -78,7 +78,7 @@ def test_signed_in_pages_and_downloads_are_not_stored(client, manager, action, p
 def test_csrf_failure_is_the_sites_own_page(manager, action, period):
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
-    response = client.post(reverse("actions:update", args=[action.pk]), {"status": "in_progress"})
+    response = client.post(reverse("reporting:update", args=[action.pk]), {"status": "in_progress"})
     assert response.status_code == 403
     html = response.content.decode()
     assert "Your form could not be sent" in html
@@ -89,8 +89,8 @@ def test_csrf_failure_is_the_sites_own_page(manager, action, period):
 def test_database_outage_is_a_503_with_the_sites_own_page(client, manager):
     client.force_login(manager)
     client.raise_request_exception = False
-    with mock.patch("actions.views.selectors.period_latest", side_effect=OperationalError("server closed")):
-        response = client.get(reverse("actions:home"))
+    with mock.patch("reporting.views.selectors.periods_to_report", side_effect=OperationalError("server closed")):
+        response = client.get(reverse("reporting:home"))
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     html = response.content.decode()
@@ -101,8 +101,8 @@ def test_database_outage_is_a_503_with_the_sites_own_page(client, manager):
 def test_other_errors_are_a_500_with_the_sites_own_page(client, manager):
     client.force_login(manager)
     client.raise_request_exception = False
-    with mock.patch("actions.views.selectors.period_latest", side_effect=ValueError("boom")):
-        response = client.get(reverse("actions:home"))
+    with mock.patch("reporting.views.selectors.periods_to_report", side_effect=ValueError("boom")):
+        response = client.get(reverse("reporting:home"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
 

@@ -30,12 +30,12 @@ def test_idle_timeout_signs_out(client, manager, settings):
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
     sign_in(client, manager)
     with at(29 * 60):
-        assert client.get(reverse("actions:home")).status_code == 200
+        assert client.get(reverse("reporting:home")).status_code == 200
     # 29 minutes later again: 58 minutes in all, but never idle for 30.
     with at(58 * 60):
-        assert client.get(reverse("actions:home")).status_code == 200
+        assert client.get(reverse("reporting:home")).status_code == 200
     with at(58 * 60 + 30 * 60 + 1):
-        response = client.get(reverse("actions:home"))
+        response = client.get(reverse("reporting:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     response = client.get(response.url)
@@ -48,9 +48,9 @@ def test_absolute_lifetime_signs_out_however_busy(client, manager, settings):
     sign_in(client, manager)
     for minute in range(20, 120, 20):
         with at(minute * 60):
-            assert client.get(reverse("actions:home")).status_code == 200
+            assert client.get(reverse("reporting:home")).status_code == 200
     with at(2 * 60 * 60 + 1):
-        response = client.get(reverse("actions:home"))
+        response = client.get(reverse("reporting:home"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
 
@@ -58,10 +58,10 @@ def test_absolute_lifetime_signs_out_however_busy(client, manager, settings):
 def test_reading_pages_writes_the_session_at_most_once_a_minute(client, manager):
     sign_in(client, manager)
     with at(30):
-        client.get(reverse("actions:home"))
+        client.get(reverse("reporting:home"))
     assert client.session[SESSION_LAST_SEEN] == T0
     with at(61):
-        client.get(reverse("actions:home"))
+        client.get(reverse("reporting:home"))
     assert client.session[SESSION_LAST_SEEN] == T0 + 61
 
 

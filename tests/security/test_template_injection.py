@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from actions.models import ProgressUpdate, Status
+from reporting.models import ProgressUpdate, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_version_regression_template_syntax_in_version_is_not_compiled(client, m
     """The hole: `version` was rendered through crispy's Hidden(), which compiles its value."""
     client.force_login(manager)
     response = client.post(
-        reverse("actions:update", args=[action.pk]),
+        reverse("reporting:update", args=[action.pk]),
         {"status": Status.IN_PROGRESS, "rag": "green", "version": '{{ 7|add:7 }}"><script>alert(1)</script>'},
     )
     assert response.status_code == 200
@@ -66,7 +66,7 @@ def test_signer_expression_in_version_reveals_nothing(client, manager, action, p
     client.force_login(manager)
     probe = "{{ messages.storages.0.signer.key }}{{ request.user.password }}"
     response = client.post(
-        reverse("actions:update", args=[action.pk]), {"status": Status.IN_PROGRESS, "rag": "green", "version": probe}
+        reverse("reporting:update", args=[action.pk]), {"status": Status.IN_PROGRESS, "rag": "green", "version": probe}
     )
     html = response.content.decode()
     assert settings.SECRET_KEY not in html
@@ -76,7 +76,7 @@ def test_signer_expression_in_version_reveals_nothing(client, manager, action, p
 
 def test_update_form_every_field_invalid_then_saved(client, manager, action, period):
     client.force_login(manager)
-    url = reverse("actions:update", args=[action.pk])
+    url = reverse("reporting:update", args=[action.pk])
     text = dict.fromkeys(ProgressUpdate.COMMENTARY_FIELDS, LONG)
     # Refused (bad status, RAG, date and version): every value comes back in the form.
     response = client.post(
@@ -91,16 +91,16 @@ def test_update_form_every_field_invalid_then_saved(client, manager, action, per
     assert response.status_code == 302
     assert ProgressUpdate.objects.get().progress == LONG
     for page in (
-        reverse("actions:detail", args=[action.pk]),
-        reverse("actions:list"),
+        reverse("reporting:detail", args=[action.pk]),
+        reverse("reporting:list"),
         reverse("dashboard:quarter", args=[action.strategy.slug, period.slug]),
     ):
-        assert_inert(client.get(page), expect_echo=page != reverse("actions:list"))
+        assert_inert(client.get(page), expect_echo=page != reverse("reporting:list"))
 
 
 def test_list_filters_and_search(client, manager, action, period):
     client.force_login(manager)
-    for url in (reverse("actions:list"), reverse("actions:home")):
+    for url in (reverse("reporting:list"), reverse("reporting:home")):
         response = client.get(url, {"q": LONG, "status": LONG, "strategy": LONG, "outcome": LONG, "lead_team": LONG})
         assert response.status_code == 200
         assert_inert(response)

@@ -17,8 +17,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from actions import selectors
 from outcomes.models import Strategy
+from reporting import selectors
 
 
 class Recorder:
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         client.force_login(user)
         urls = {
             "dashboard": reverse("dashboard:quarter", args=[strategy.slug, period.slug]),
-            "action list": reverse("actions:list") + f"?strategy={strategy.pk}",
+            "action list": reverse("reporting:list") + f"?strategy={strategy.pk}",
             "PDF": reverse("dashboard:pdf", args=[strategy.slug, period.slug]),
         }
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from actions import services
-from actions.models import ProgressUpdate, ReportingPeriod, Status
+from reporting import services
+from reporting.models import ProgressUpdate, ReportingPeriod, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_every_commentary_field_has_a_limit():
 
 def test_the_form_shows_a_character_count_for_each(client, manager, action, period):
     client.force_login(manager)
-    html = client.get(reverse("actions:update", args=[action.pk])).content.decode()
+    html = client.get(reverse("reporting:update", args=[action.pk])).content.decode()
     for name, limit in LIMITS.items():
         assert f'data-module="govuk-character-count" data-maxlength="{limit}"> <div id="div_id_{name}"' in html
         assert f'aria-describedby="id_{name}' in html and f"id_{name}-info" in html
@@ -33,7 +33,7 @@ def test_the_form_shows_a_character_count_for_each(client, manager, action, peri
 def test_one_character_over_is_refused_by_the_form_with_nothing_saved(client, manager, action, period, name):
     client.force_login(manager)
     data = {"status": Status.ON_HOLD, "reason": "Waiting", "version": 0, name: "x" * (LIMITS[name] + 1)}
-    response = client.post(reverse("actions:update", args=[action.pk]), data)
+    response = client.post(reverse("reporting:update", args=[action.pk]), data)
     assert response.status_code == 200
     label = ProgressUpdate._meta.get_field(name).verbose_name
     assert f"{label[0].upper()}{label[1:]} must be {LIMITS[name]:,} characters or fewer" in response.content.decode()
@@ -44,7 +44,7 @@ def test_exactly_the_limit_is_accepted(client, manager, action, period):
     client.force_login(manager)
     data = {"status": Status.IN_PROGRESS, "rag": "red", "version": 0}
     data.update({name: "x" * limit for name, limit in LIMITS.items()})
-    assert client.post(reverse("actions:update", args=[action.pk]), data).status_code == 302
+    assert client.post(reverse("reporting:update", args=[action.pk]), data).status_code == 302
     assert len(ProgressUpdate.objects.get().progress) == 1500
 
 
@@ -62,7 +62,7 @@ def test_pdf_with_the_longest_commentary_everywhere_renders_in_under_5_seconds(c
     every commentary field at its limit: the whole pack in well under the 5 s a request may take."""
     strategy = factories.StrategyFactory()
     team = factories.TeamFactory()
-    period = factories.ReportingPeriodFactory(year=2016, number=3)
+    period = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3)
     factories.bulk_actions(66, teams=[team], periods=[period], strategy=strategy, rags=("red",), skip_every=10**6)
     words = ("Recruitment panel met twice; vacancies filled in three of four teams. " * 30)[:1500]
     ProgressUpdate.objects.update(**{name: words[:limit] for name, limit in LIMITS.items()})

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from actions.quarters import (
+from workforce.quarters import (
     Quarter,
     financial_year_bounds,
     financial_year_of,

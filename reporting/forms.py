@@ -6,8 +6,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from actions.models import RAG, ProgressUpdate, Status
-from actions.services import progress_update_validate
+from reporting.models import RAG, ProgressUpdate, Status
+from reporting.services import progress_update_validate
 
 
 def _max_length(name: str) -> int:

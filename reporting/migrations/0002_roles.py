@@ -4,7 +4,8 @@ from django.db import migrations
 
 MODELS = {
     "outcomes": ["strategy", "outcome", "recommendation", "successmeasure", "risk"],
-    "actions": ["action", "reportingperiod", "progressupdate"],
+    "actions": ["action"],
+    "reporting": ["reportingperiod", "progressupdate", "periodevent", "reminder"],
     "workforce": ["directorate", "servicearea", "team", "teammembership", "workforceindicator", "workforcefigure"],
 }
 
@@ -16,8 +17,9 @@ def every(*verbs):
 ROLES = {
     # Loads strategies, runs the quarterly cycle and keeps teams right, in the admin.
     "Organisational Planning": every("add", "change", "delete", "view") + [("auth", "view_user")],
-    # Members of lead teams: read everything, write their actions' progress updates.
-    "Manager": every("view") + [("actions", "add_progressupdate"), ("actions", "change_progressupdate")],
+    # Members of lead teams and lead officers: read everything. They write their actions'
+    # progress updates on the managers' pages, never in the admin.
+    "Manager": every("view"),
     # The Departmental Management Team reads; it does not edit.
     "DMT": every("view"),
 }
@@ -56,6 +58,7 @@ class Migration(migrations.Migration):
         ("workforce", "0001_initial"),
         ("outcomes", "0001_initial"),
         ("actions", "0001_initial"),
+        ("reporting", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

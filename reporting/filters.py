@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from actions import selectors
-from actions.models import RAG, Action, Status
+from actions.models import Action
 from outcomes.models import Outcome, Strategy
+from reporting import selectors
+from reporting.models import RAG, Status
 from workforce.models import Team
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -23,12 +24,12 @@ class ActionFilter(django_filters.FilterSet):
         label="Lead team", field_name="lead_teams", queryset=Team.objects.only("id", "name"), empty_label="All"
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=[*Status.choices, ("none", "No update")], method="filter_status", empty_label="All"
+        label="Status", choices=[*Status.choices, ("none", "No update")], method="filter_state", empty_label="All"
     )
-    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, field_name="period_rag", empty_label="All")
-    overdue = django_filters.ChoiceFilter(label="Overdue", choices=YES_NO, method="filter_overdue", empty_label="All")
+    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_state", empty_label="All")
+    overdue = django_filters.ChoiceFilter(label="Overdue", choices=YES_NO, method="filter_state", empty_label="All")
     needs_update = django_filters.ChoiceFilter(
-        label="Needs an update", choices=YES_NO, method="filter_needs_update", empty_label="All"
+        label="Needs an update", choices=YES_NO, method="filter_state", empty_label="All"
     )
 
     class Meta:
@@ -43,14 +44,8 @@ class ActionFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_status(self, queryset, name, value):
-        return selectors.filter_status(queryset, value)
-
-    def filter_overdue(self, queryset, name, value):
-        return queryset.filter(is_overdue=value == "yes")
-
-    def filter_needs_update(self, queryset, name, value):
-        return selectors.filter_needs_update(queryset, value == "yes")
+    def filter_state(self, queryset, name, value):
+        return selectors.filter_state(queryset, name, value)
 
     @property
     def qs(self):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from outcomes.selectors import strategy_check
+from actions.selectors import strategy_check
 from tests import factories
 
 pytestmark = pytest.mark.django_db

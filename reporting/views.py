@@ -4,18 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import selectors, services
-from actions.filters import ActionFilter, govuk_widgets
-from actions.forms import ProgressUpdateForm
-from actions.models import Action, ProgressUpdate, ReportingPeriod
-from actions.permissions import DMT, can_edit_action, user_group_names, user_team_ids
+from actions.models import Action
+from actions.permissions import can_edit_action
 from outcomes.models import SuccessMeasure
+from reporting import selectors, services
+from reporting.filters import ActionFilter, govuk_widgets
+from reporting.forms import ProgressUpdateForm
+from reporting.models import ProgressUpdate, ReportingPeriod
 from workforce.models import Team
+from workforce.quarters import quarter_from_slug
+from workforce.roles import user_team_ids
 
 PAGE_SIZE = 25
 
@@ -23,47 +26,71 @@ PAGE_SIZE = 25
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
     """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
     action = get_object_or_404(
-        Action.objects.select_related("strategy", "outcome", "recommendation__outcome").prefetch_related(
-            Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))
-        ),
+        Action.objects.select_related(
+            "strategy", "outcome", "recommendation__outcome", "lead_officer_user"
+        ).prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))),
         pk=pk,
     )
     if for_edit and not can_edit_action(request.user, action):
-        raise PermissionDenied("Only members of the action's lead teams and Organisational Planning may update it.")
+        raise PermissionDenied(
+            "Only the action's lead officer, members of its lead teams and Organisational Planning may update it."
+        )
     return action
 
 
+def _periods_asked(request: HttpRequest) -> list[ReportingPeriod]:
+    """The quarters the list reads each action's state in: one a strategy.
+
+    A dashboard count links here with its strategy and quarter; with a quarter alone, each
+    strategy's quarter of that name; with neither, each strategy's open quarter, else its latest.
+    """
+    slug = request.GET.get("quarter")
+    if not slug:
+        return selectors.periods_to_report()
+    try:
+        quarter = quarter_from_slug(slug)
+    except ValueError as error:
+        raise Http404(f"No such quarter: {slug}") from error
+    periods = ReportingPeriod.objects.filter(year=quarter.year, number=quarter.number)
+    strategy = request.GET.get("strategy")
+    if strategy and strategy.isdigit():
+        periods = periods.filter(strategy_id=strategy)
+    periods = list(periods)
+    if not periods:
+        raise Http404(f"No strategy has the quarter {quarter.label}")
+    return periods
+
+
 def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: dict) -> HttpResponse:
-    # Counts on the dashboard link here with the quarter they were counted in.
-    if request.GET.get("quarter"):
-        try:
-            period = ReportingPeriod.objects.get_by_slug(request.GET["quarter"])
-        except ReportingPeriod.DoesNotExist as error:
-            raise Http404(f"No such quarter: {request.GET['quarter']}") from error
-    else:
-        period = selectors.period_latest()
-    actions = selectors.action_list(period=period, queryset=queryset)
-    if period is not None:
-        # Those still needing an update this quarter come first.
-        actions = actions.annotate(
+    periods = _periods_asked(request)
+    # Those still needing an update in their quarter come first.
+    actions = (
+        selectors.action_list(periods=periods, queryset=queryset)
+        .annotate(
             needs_first=Case(
                 When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
             )
-        ).order_by("needs_first", "strategy__period_start", "order", "reference")
+        )
+        .order_by("needs_first", "strategy__period_start", "order", "reference")
+    )
     filterset = ActionFilter(request.GET, queryset=actions)
-    if period is None:  # no quarter yet: there is no state to filter on
-        for name in ("status", "rag", "overdue", "needs_update"):
+    if not periods:  # no quarter yet: there is no state to filter on
+        for name in selectors.STATE_FILTERS:
             filterset.filters.pop(name)
     govuk_widgets(filterset.form)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    by_id = {period.pk: period for period in periods}
+    for action in page.object_list:
+        action.as_at_period = by_id.get(action.as_at_period_id)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         template,
         {
-            "period": period,
+            "periods": periods,
+            "period": periods[0] if len(periods) == 1 else None,
             "filter": filterset,
             "page_obj": page,
             "actions": page.object_list,
@@ -79,9 +106,7 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: d
 def home(request: HttpRequest) -> HttpResponse:
     """ "Your actions": the actions the user's teams lead, those needing an update first."""
     team_ids = user_team_ids(request.user)
-    if not team_ids and DMT in user_group_names(request.user):
-        return redirect("dashboard:index")
-    queryset = Action.objects.filter(lead_teams__in=team_ids).distinct()
+    queryset = Action.objects.filter(Q(lead_teams__in=team_ids) | Q(lead_officer_user=request.user)).distinct()
     teams = Team.objects.filter(pk__in=team_ids).order_by("name")
     return _action_list_page(request, queryset, template="actions/home.html", extra={"teams": teams})
 
@@ -94,7 +119,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, action: Action) -> dict:
-    period = selectors.period_current()
+    period = selectors.period_open(action.strategy)
     updates = list(
         ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
     )
@@ -171,10 +196,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     """This quarter's update: the form (GET) and its save (POST), for those who may edit."""
     action = _get_action(request, pk, for_edit=True)
-    period = selectors.period_current()
+    # Always the open quarter of the action's own strategy.
+    period = selectors.period_open(action.strategy)
     if period is None:
-        messages.info(request, "No quarter is open for updates.")
-        return redirect(action)
+        messages.info(request, f"No quarter of {action.strategy} is open for updates.")
+        return redirect("reporting:detail", action.pk)
     current = ProgressUpdate.objects.filter(action=action, period=period).select_related("author").first()
     conflict = None
     if request.method == "POST":
@@ -203,7 +229,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"Your update for {period} was saved.")
-                return redirect(action)
+                return redirect("reporting:detail", action.pk)
     else:
         form = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(current))
     return render(

@@ -20,7 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from actions.demo_text import (
+from actions.models import Action
+from outcomes.models import Strategy
+from reporting.demo_text import (
     AMBER,
     CANCEL_REASONS,
     CANCELLED,
@@ -39,10 +41,9 @@ from actions.demo_text import (
     TOPIC_WORDS,
     TOPICS,
 )
-from actions.models import RAG, Action, ProgressUpdate, ReportingPeriod, Status
-from actions.quarters import Quarter, quarter_of, quarters_between
-from outcomes.models import Strategy
+from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
 from workforce.models import WorkforceFigure, WorkforceIndicator
+from workforce.quarters import Quarter, quarter_of, quarters_between
 
 DEADLINE_DAYS = 10  # the open quarter's updates are due ten days after it ends
 MISSING_SHARE = 0.3  # the share of actions with no update yet in the open quarter
@@ -79,17 +80,23 @@ class StrategyResult:
     figures_written: int = 0
 
 
-def periods_prepare(*, quarters: list[Quarter]) -> list[ReportingPeriod]:
-    """The reporting periods for the quarters: the last open, the rest closed.
+def periods_prepare(*, strategy: Strategy, quarters: list[Quarter]) -> list[ReportingPeriod]:
+    """The strategy's quarters: the last open, the rest closed. Other strategies' are untouched.
 
     A quarter already closed is left exactly as it is: closed quarters never change.
     """
     periods = []
+    # Close any other open quarter first: a strategy has at most one open.
+    last_quarter = quarters[-1]
+    ReportingPeriod.objects.filter(strategy=strategy, state=ReportingPeriod.State.OPEN).exclude(
+        year=last_quarter.year, number=last_quarter.number
+    ).update(state=ReportingPeriod.State.CLOSED)
     for i, quarter in enumerate(quarters):
         last = i == len(quarters) - 1
         deadline = quarter.end + timedelta(days=DEADLINE_DAYS)
         state = ReportingPeriod.State.OPEN if last else ReportingPeriod.State.CLOSED
         period, created = ReportingPeriod.objects.get_or_create(
+            strategy=strategy,
             year=quarter.year,
             number=quarter.number,
             defaults={"start": quarter.start, "end": quarter.end, "state": state, "update_deadline": deadline},
@@ -212,6 +219,13 @@ def _in_progress(rng: random.Random, topic: str, rag: str, previous: Plan | None
     )
 
 
+def _author_of(action):
+    if action.lead_officer_user_id:
+        return action.lead_officer_user
+    members = sorted((m for team in action.lead_teams.all() for m in team.members.all()), key=lambda u: u.username)
+    return members[0] if members else None
+
+
 def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod], seed: int) -> StrategyResult:
     """Write every action's updates: open quarters are rewritten, closed ones only filled.
 
@@ -220,8 +234,15 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
     """
     result = StrategyResult(strategy=strategy, periods=periods)
     quarters = [period.quarter for period in periods]
-    actions = list(strategy.actions.order_by("order", "reference", "pk"))
-    author = get_user_model().objects.filter(username=DEMO_AUTHOR).first()
+    actions = list(
+        strategy.actions.select_related("lead_officer_user")
+        .prefetch_related("lead_teams__members")
+        .order_by("order", "reference", "pk")
+    )
+    fallback = get_user_model().objects.filter(username=DEMO_AUTHOR).first()
+    # Each update is written by someone who may write it: a member of the action's lead team
+    # or its linked lead officer; Organisational Planning's demo author where there is none.
+    authors = {action.pk: _author_of(action) or fallback for action in actions}
     filled = set(
         ProgressUpdate.objects.filter(action__strategy=strategy, period__in=periods)
         .values_list("period_id", flat=True)
@@ -246,7 +267,7 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
             count = round(len(due) * MISSING_SHARE) or (1 if len(due) > 1 else 0)
             missing |= {(pk, i) for pk in rng.sample(due, count)}
     updates = [
-        ProgressUpdate(action=action, period=period, author=author, **vars(plan))
+        ProgressUpdate(action=action, period=period, author=authors[action.pk], **vars(plan))
         for i, period in enumerate(periods)
         if writable[i]
         for action in actions
@@ -333,22 +354,28 @@ def workforce_figures_write(*, strategy: Strategy, periods: list[ReportingPeriod
     A closed quarter's existing figure is kept; the open quarter's is replaced.
     """
     indicators = indicators_link(strategy=strategy)
-    open_ids = {period.pk for period in periods if period.is_open}
-    rows = WorkforceFigure.objects.filter(indicator__in=indicators, period__in=periods, scope="").values_list(
-        "pk", "indicator_id", "period_id"
-    )
-    stale = [pk for pk, _, period_id in rows if period_id in open_ids]
-    kept = {(indicator_id, period_id) for _, indicator_id, period_id in rows if period_id not in open_ids}
+    open_quarters = {(period.year, period.number) for period in periods if period.is_open}
+    wanted = {(period.year, period.number) for period in periods}
+    rows = [
+        (pk, indicator_id, (year, quarter))
+        for pk, indicator_id, year, quarter in WorkforceFigure.objects.filter(
+            indicator__in=indicators, scope=""
+        ).values_list("pk", "indicator_id", "year", "quarter")
+        if (year, quarter) in wanted
+    ]
+    stale = [pk for pk, _, quarter in rows if quarter in open_quarters]
+    kept = {(indicator_id, quarter) for _, indicator_id, quarter in rows if quarter not in open_quarters}
     figures = [
         WorkforceFigure(
             indicator=indicator,
-            period=period,
+            year=period.year,
+            quarter=period.number,
             scope="",
             value=figure_value(indicator=indicator, quarter=period.quarter, seed=seed),
         )
         for indicator in indicators
         for period in periods
-        if (indicator.pk, period.pk) not in kept
+        if (indicator.pk, (period.year, period.number)) not in kept
     ]
     with transaction.atomic():
         WorkforceFigure.objects.filter(pk__in=stale).delete()
@@ -360,7 +387,7 @@ def strategy_demo_write(*, strategy: Strategy, seed: int, quarters: list[Quarter
     """Quarters, progress updates and workforce figures for one strategy."""
     quarters = quarters or quarters_between(strategy.period_start, strategy.period_end)
     with transaction.atomic():
-        periods = periods_prepare(quarters=quarters)
+        periods = periods_prepare(strategy=strategy, quarters=quarters)
         result = progress_updates_write(strategy=strategy, periods=periods, seed=seed)
         result.figures_written = workforce_figures_write(strategy=strategy, periods=periods, seed=seed)
     return result

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from actions import views
+from reporting import views
 
-app_name = "actions"
+app_name = "reporting"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("actions/yours/", views.home, name="home"),
     path("actions/", views.action_list, name="list"),
     path("actions/<int:pk>/", views.action_detail, name="detail"),
     path("actions/<int:pk>/update/", views.action_update, name="update"),

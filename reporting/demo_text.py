@@ -5,7 +5,7 @@ Kept apart from `actions.demo`, which decides when each thing is said.
 
 from decimal import Decimal
 
-from actions.models import RAG
+from reporting.models import RAG
 
 # How delivery confidence moves from one quarter to the next (green, amber, red). Left
 # alone it settles near 73% green, 20% amber and 7% red.

@@ -14,9 +14,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import ProgressUpdate, ReportingPeriod, Status
-from actions.permissions import MANAGER
+from reporting.models import ProgressUpdate, ReportingPeriod, Status
 from tests import factories
+from workforce.roles import MANAGER
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +25,19 @@ EARLIER = datetime.date(2016, 8, 31)  # due before the end of Q3 2016/17: overdu
 
 
 def home_url() -> str:
-    return reverse("actions:home")
+    return reverse("reporting:home")
 
 
 def list_url() -> str:
-    return reverse("actions:list")
+    return reverse("reporting:list")
 
 
 def detail_url(action) -> str:
-    return reverse("actions:detail", args=[action.pk])
+    return reverse("reporting:detail", args=[action.pk])
 
 
 def update_url(action) -> str:
-    return reverse("actions:update", args=[action.pk])
+    return reverse("reporting:update", args=[action.pk])
 
 
 def update_data(**fields) -> dict:
@@ -163,7 +163,7 @@ def test_home_for_a_planner_with_no_team_explains_and_links_to_all_actions(clien
 
 def test_home_sends_dmt_with_no_team_to_the_dashboard(client, dmt, action, period):
     client.force_login(dmt)
-    response = client.get(home_url())
+    response = client.get(reverse("start"))
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard:index")
 
@@ -171,6 +171,7 @@ def test_home_sends_dmt_with_no_team_to_the_dashboard(client, dmt, action, perio
 def test_home_keeps_a_dmt_member_who_is_also_in_a_team(client, team, action, period):
     both = factories.UserFactory(username="dmt-and-team", groups=["DMT"], teams=[team])
     client.force_login(both)
+    assert client.get(reverse("start"))["Location"] == home_url()
     response = client.get(home_url())
     assert response.status_code == 200
     assert list(response.context["actions"]) == [action]
@@ -196,7 +197,7 @@ def test_everyone_reads_an_action_and_only_editors_get_the_form(client, request,
     assert action.description in html
     assert ("form" in response.context) is can_edit
     assert (f'action="{update_url(action)}"' in html) is can_edit
-    assert ("Only members of the lead teams" in html) is not can_edit
+    assert ("Only the lead officer, members of the lead teams" in html) is not can_edit
 
 
 @pytest.mark.parametrize("who", ["manager", "planner"])
@@ -256,8 +257,8 @@ def test_update_accepts_only_get_and_post(client, manager, action, period, metho
 def test_missing_action_is_404(client, manager, planner, period, name):
     for user in (manager, planner):
         client.force_login(user)
-        assert client.get(reverse(f"actions:{name}", args=[999_999])).status_code == 404
-    assert client.post(reverse("actions:update", args=[999_999]), update_data()).status_code == 404
+        assert client.get(reverse(f"reporting:{name}", args=[999_999])).status_code == 404
+    assert client.post(reverse("reporting:update", args=[999_999]), update_data()).status_code == 404
 
 
 # Saving an update ---------------------------------------------------------------------------
@@ -493,11 +494,11 @@ def test_with_no_open_quarter_the_update_redirects_with_a_message(client, manage
     for response in (client.get(update_url(action)), client.post(update_url(action), update_data())):
         assert response.status_code == 302
         assert response["Location"] == detail_url(action)
-        assert message_texts(response)[-1] == "No quarter is open for updates."
+        assert message_texts(response)[-1] == f"No quarter of {action.strategy} is open for updates."
     assert not ProgressUpdate.objects.exists()
     response = client.get(detail_url(action))
     assert "form" not in response.context
-    assert "No quarter is open for updates." in html_of(response)
+    assert f"No quarter of {action.strategy} is open for updates." in html_of(response)
 
 
 def test_a_closed_quarters_update_is_not_offered_for_change(client, manager, action, period):
@@ -585,7 +586,8 @@ def test_two_managers_of_the_same_team_conflict_too(client, manager, team, actio
 
 @pytest.fixture
 def catalogue(db, team, other_team, period):
-    """Five actions across two strategies and three outcomes, in Q3 2016/17 (open).
+    """Five actions across two strategies and three outcomes, in each strategy's own
+    Q3 2016/17 (open).
 
     | name     | strategy | outcome | lead team   | due   | Q3 update                  |
     | red      | one      | 1       | team        | later | in progress, Red           |
@@ -596,6 +598,9 @@ def catalogue(db, team, other_team, period):
     """
     one = factories.StrategyFactory(slug="one", title="Strategy one")
     two = factories.StrategyFactory(slug="two", title="Strategy two")
+    quarters = {
+        strategy: factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3) for strategy in (one, two)
+    }
     r1 = factories.RecommendationFactory(outcome__strategy=one, outcome__number=1)
     r2 = factories.RecommendationFactory(outcome__strategy=one, outcome__number=2)
     r3 = factories.RecommendationFactory(outcome__strategy=two, outcome__number=3)
@@ -617,22 +622,35 @@ def catalogue(db, team, other_team, period):
             lead_teams=teams,
         )
     factories.ProgressUpdateFactory(
-        action=actions["red"], period=period, rag="red", progress="Off", help_needed="Funding"
+        action=actions["red"], period=quarters[one], rag="red", progress="Off", help_needed="Funding"
     )
-    factories.ProgressUpdateFactory(action=actions["green"], period=period, rag="green")
+    factories.ProgressUpdateFactory(action=actions["green"], period=quarters[one], rag="green")
     factories.ProgressUpdateFactory(
         action=actions["complete"],
-        period=period,
+        period=quarters[two],
         status=Status.COMPLETE,
         rag="",
         completed_on=datetime.date(2016, 11, 1),
     )
     factories.ProgressUpdateFactory(
-        action=actions["on_hold"], period=period, status=Status.ON_HOLD, rag="", reason="Waiting for the intranet"
+        action=actions["on_hold"],
+        period=quarters[two],
+        status=Status.ON_HOLD,
+        rag="",
+        reason="Waiting for the intranet",
     )
     actions["on_hold"].timescale = "When the intranet is ready"
     actions["on_hold"].save()
-    return {"actions": actions, "one": one, "two": two, "r1": r1, "r3": r3, "team": team, "other_team": other_team}
+    return {
+        "actions": actions,
+        "quarters": quarters,
+        "one": one,
+        "two": two,
+        "r1": r1,
+        "r3": r3,
+        "team": team,
+        "other_team": other_team,
+    }
 
 
 def names_on(response, catalogue) -> set[str]:

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 
-from actions.demo import BATCH_SIZE, DEMO_AUTHOR, StrategyResult, strategy_demo_write
 from actions.models import Action
-from actions.permissions import DMT, MANAGER, ORGANISATIONAL_PLANNING
-from actions.quarters import Quarter
 from outcomes.models import Outcome, Recommendation, Strategy
+from reporting.demo import BATCH_SIZE, DEMO_AUTHOR, StrategyResult, strategy_demo_write
 from workforce.models import Team, TeamMembership
+from workforce.quarters import Quarter
+from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING
 
 DEMO_PASSWORD = "demo-password-2016"
 SYNTHETIC_SLUG = "synthetic-benchmark"

@@ -1,0 +1,230 @@
+"""The quarterly cycle: each strategy's quarters, the progress updates written in them,
+the cycle's events (opened, closed, reopened) and the reminders sent."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from actions.models import Action
+from workforce.quarters import Quarter, quarter_from_label, quarter_from_slug, quarter_slug
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    ON_HOLD = "on_hold", "On hold"
+    CANCELLED = "cancelled", "Cancelled or superseded"
+
+
+class RAG(models.TextChoices):
+    """Delivery confidence. A complete action has no RAG: it shows as complete (blue)."""
+
+    RED = "red", "Red (off track)"
+    AMBER = "amber", "Amber (at risk)"
+    GREEN = "green", "Green (on track)"
+
+
+OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ON_HOLD]
+CLOSED_STATUSES = [Status.COMPLETE, Status.CANCELLED]
+
+
+class PeriodManager(models.Manager):
+    def get_by_natural_key(self, strategy_slug, label):
+        quarter = quarter_from_label(label)
+        return self.get(strategy__slug=strategy_slug, year=quarter.year, number=quarter.number)
+
+    def get_by_slug(self, strategy, slug):
+        """The strategy's quarter for an address such as "q3-2016-17"; DoesNotExist if malformed or absent."""
+        try:
+            quarter = quarter_from_slug(slug)
+        except ValueError as error:
+            raise self.model.DoesNotExist(str(error)) from error
+        return self.get(strategy=strategy, year=quarter.year, number=quarter.number)
+
+
+class ReportingPeriod(models.Model):
+    """A financial-year quarter of one strategy, in which each of its open actions gets one
+    progress update. Each strategy runs its own cycle: opening or closing a quarter of one
+    strategy changes nothing in another, and a strategy has at most one quarter open."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open for updates"
+        CLOSED = "closed", "Closed"
+
+    strategy = models.ForeignKey(
+        "outcomes.Strategy", on_delete=models.CASCADE, related_name="periods", verbose_name="strategy"
+    )
+    year = models.PositiveSmallIntegerField("financial year", help_text="The year it starts in: 2016 for 2016/17.")
+    number = models.PositiveSmallIntegerField("quarter", choices=[(n, f"Q{n}") for n in range(1, 5)])
+    start = models.DateField("start")
+    end = models.DateField("end")
+    update_deadline = models.DateField(
+        "update deadline", null=True, blank=True, help_text="The date by which managers should have updated."
+    )
+    state = models.CharField("state", max_length=10, choices=State.choices, default=State.OPEN)
+    outside_period_reason = models.TextField(
+        "reason for opening outside the strategy's period",
+        blank=True,
+        max_length=1000,
+        help_text="Given when the quarter falls outside the strategy's own period.",
+    )
+
+    objects = PeriodManager()
+
+    class Meta:
+        ordering = ["strategy", "start"]
+        verbose_name = "quarter"
+        verbose_name_plural = "quarters"
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "year", "number"], name="unique_quarter_per_strategy"),
+            models.UniqueConstraint(
+                fields=["strategy"], condition=models.Q(state="open"), name="one_open_quarter_per_strategy"
+            ),
+            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=4), name="quarter_number_1_to_4"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="period_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.year, self.number)
+
+    @property
+    def label(self) -> str:
+        return self.quarter.label
+
+    @property
+    def slug(self) -> str:
+        return quarter_slug(self.quarter)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def natural_key(self):
+        return (*self.strategy.natural_key(), self.label)
+
+    natural_key.dependencies = ["outcomes.strategy"]
+
+    def save(self, *args, **kwargs):
+        # The dates always follow from the quarter, so they cannot disagree with it.
+        self.start, self.end = self.quarter.start, self.quarter.end
+        super().save(*args, **kwargs)
+
+
+class PeriodEvent(models.Model):
+    """A step in a quarter's cycle: who opened, closed or reopened it, when, and why."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Opened"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events", verbose_name="quarter")
+    kind = models.CharField("what happened", max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="by"
+    )
+    at = models.DateTimeField("when", auto_now_add=True)
+    reason = models.TextField("reason", blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["period", "at", "pk"]
+        verbose_name = "quarter event"
+        verbose_name_plural = "quarter events"
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_kind_display().lower()}"
+
+
+class Reminder(models.Model):
+    """An email reminding one person of the actions they still have to update in a quarter."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name="quarter"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name="sent to"
+    )
+    actions = models.ManyToManyField(Action, related_name="reminders", verbose_name="actions listed")
+    sent_at = models.DateTimeField("sent", auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sent by",
+        help_text="Blank when the scheduled job sent it.",
+    )
+
+    class Meta:
+        ordering = ["period", "-sent_at"]
+        verbose_name = "reminder"
+        verbose_name_plural = "reminders"
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.recipient} for {self.period}"
+
+
+class ProgressUpdate(models.Model):
+    """One action's progress in one quarter, written by a member of a lead team."""
+
+    # What the writer says, in the order the managers' form asks it: the form, the service
+    # and the admin all work from this list.
+    REPORTED_FIELDS = ["status", "rag", "progress", "next_steps", "evidence", "help_needed", "reason", "completed_on"]
+    COMMENTARY_FIELDS = ["progress", "help_needed", "reason", "next_steps", "evidence"]
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates", verbose_name="action")
+    # A quarter is never deleted through the product; a strategy deleted goes with its quarters.
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="updates", verbose_name="quarter"
+    )
+    status = models.CharField("status", max_length=20, choices=Status.choices)
+    rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, blank=True)
+    # Each commentary has a limit: the report pack is read in a meeting, and a PDF of any
+    # quarter must render quickly whatever was typed. The form shows the count as you type.
+    progress = models.TextField("progress this quarter", blank=True, max_length=1500)
+    next_steps = models.TextField("next steps", blank=True, max_length=1000)
+    evidence = models.TextField(
+        "evidence", blank=True, max_length=1000, help_text="Text, or a link to where the evidence is kept."
+    )
+    help_needed = models.TextField("help needed from DMT", blank=True, max_length=1000)
+    reason = models.TextField(
+        "reason", blank=True, max_length=1000, help_text="Why the action is on hold or cancelled."
+    )
+    completed_on = models.DateField("completion date", null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name="author",
+    )
+    created = models.DateTimeField("created", auto_now_add=True)
+    changed = models.DateTimeField("changed", auto_now=True)
+    version = models.PositiveIntegerField(
+        "version", default=1, help_text="Raised on every save, to refuse lost updates."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "period__start"]
+        verbose_name = "progress update"
+        verbose_name_plural = "progress updates"
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="one_update_per_action_per_period"),
+            models.CheckConstraint(
+                condition=(models.Q(status=Status.COMPLETE) & models.Q(rag="") & models.Q(completed_on__isnull=False))
+                | (~models.Q(status=Status.COMPLETE) & models.Q(completed_on__isnull=True)),
+                name="complete_has_date_and_no_rag",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} in {self.period}"

@@ -1,0 +1,208 @@
+"""The state of an action as at a quarter: the one definition every page, count, filter,
+export and the admin reads.
+
+An action's status in a quarter of its strategy is its update for that quarter; an action
+completed or cancelled in an earlier quarter stays so; any other action with no update for
+the quarter has "no update" (never last quarter's words as if current). Its RAG counts only
+while it is open (not complete or cancelled). It is overdue when it is not ongoing, is due by
+the quarter's end and is neither complete nor cancelled. It is an exception when it is Red,
+Amber, overdue or has no update, and exceptions are listed in that order.
+
+Each strategy runs its own quarters, so a list across strategies reads each action as at
+its own strategy's quarter: `actions_as_at` takes at most one quarter per strategy.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from actions.models import Action
+from reporting.models import CLOSED_STATUSES, RAG, ProgressUpdate, ReportingPeriod
+from workforce.models import Team
+
+STATE_FILTERS = ["status", "rag", "overdue", "needs_update"]
+
+
+# --- Quarters ---------------------------------------------------------------------------
+
+
+def period_open(strategy) -> ReportingPeriod | None:
+    """The strategy's quarter open for updates, or None."""
+    return ReportingPeriod.objects.filter(strategy=strategy, state=ReportingPeriod.State.OPEN).first()
+
+
+def period_to_report(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """Of one strategy's quarters in date order, the one to report on: the open one, else the latest."""
+    open_periods = [period for period in periods if period.is_open]
+    return (open_periods or periods or [None])[-1]
+
+
+def periods_to_report(strategy_ids: Iterable[int] | None = None) -> list[ReportingPeriod]:
+    """For each strategy (or those given), the quarter its lists report: one query."""
+    periods = ReportingPeriod.objects.order_by("strategy_id", "start")
+    if strategy_ids is not None:
+        periods = periods.filter(strategy_id__in=list(strategy_ids))
+    by_strategy: dict[int, list[ReportingPeriod]] = {}
+    for period in periods:
+        by_strategy.setdefault(period.strategy_id, []).append(period)
+    return [period_to_report(quarters) for quarters in by_strategy.values()]
+
+
+def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
+    """The strategy's quarters, in date order."""
+    return ReportingPeriod.objects.filter(strategy=strategy).order_by("start")
+
+
+# --- The state as at a quarter -------------------------------------------------------------
+
+
+def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+    """Actions annotated with their state at the end of their strategy's quarter in `periods`.
+
+    `periods` holds at most one quarter per strategy; actions of other strategies get no
+    quarter (and so "no update"). Adds `status_as_at` (None: no update), `rag_as_at` (None
+    unless open), `is_overdue`, `as_at_period_id`, and the quarter's update fields the lists
+    and the report show (`period_progress`, ...). One query: the quarter and its update come
+    through LEFT JOINs; an earlier closure is one correlated subquery.
+    """
+    # No quarter at all: an id that matches nothing (an empty IN would empty the whole query).
+    period_ids = [period.pk for period in periods] or [0]
+    queryset = Action.objects.all() if queryset is None else queryset
+    closed_before = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"),
+        period__strategy=OuterRef("strategy"),
+        period__start__lt=OuterRef("as_at_start"),
+        status__in=CLOSED_STATUSES,
+    ).order_by("-period__start")
+    open_now = Q(this_update__status__isnull=False) & ~Q(this_update__status__in=CLOSED_STATUSES)
+    return (
+        queryset.alias(
+            as_at=FilteredRelation("strategy__periods", condition=Q(strategy__periods__in=period_ids)),
+            this_update=FilteredRelation("updates", condition=Q(updates__period__in=period_ids)),
+        )
+        .annotate(as_at_period_id=F("as_at__id"), as_at_start=F("as_at__start"), as_at_end=F("as_at__end"))
+        .alias(earlier_closed_status=Subquery(closed_before.values("status")[:1]))
+        .annotate(
+            period_status=F("this_update__status"),
+            period_progress=F("this_update__progress"),
+            period_next_steps=F("this_update__next_steps"),
+            period_evidence=F("this_update__evidence"),
+            period_help_needed=F("this_update__help_needed"),
+            period_reason=F("this_update__reason"),
+            status_as_at=Coalesce("this_update__status", "earlier_closed_status"),
+            rag_as_at=Case(When(open_now, then=F("this_update__rag")), default=Value(None), output_field=CharField()),
+            is_overdue=Case(
+                When(
+                    Q(is_ongoing=False, due_date__lte=F("as_at__end"))
+                    & (open_now | Q(this_update__status__isnull=True, earlier_closed_status__isnull=True)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+def action_list(*, periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+    """Actions ready for a list page: their place, leads and state in their strategy's quarter.
+
+    Costs two queries whatever the number of actions: the actions with their joins, and
+    one prefetch of lead teams.
+    """
+    queryset = Action.objects.all() if queryset is None else queryset
+    queryset = queryset.select_related("strategy", "outcome", "recommendation", "lead_officer_user").prefetch_related(
+        Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))
+    )
+    return actions_as_at(periods, queryset)
+
+
+# --- Filters on the state: the meaning of every link a count makes -----------------------------
+
+
+def filter_status(queryset: QuerySet[Action], value: str) -> QuerySet[Action]:
+    """Actions in a status as at the quarter; "none" means those with no update."""
+    if value == "none":
+        return queryset.filter(status_as_at__isnull=True)
+    return queryset.filter(status_as_at=value)
+
+
+def filter_rag(queryset: QuerySet[Action], value: str) -> QuerySet[Action]:
+    """Open actions with this RAG rating as at the quarter."""
+    return queryset.filter(rag_as_at=value)
+
+
+def filter_overdue(queryset: QuerySet[Action], value: bool) -> QuerySet[Action]:
+    return queryset.filter(is_overdue=value)
+
+
+def filter_needs_update(queryset: QuerySet[Action], value: bool) -> QuerySet[Action]:
+    """Actions with no update as at the quarter (or the opposite)."""
+    condition = Q(status_as_at__isnull=True)
+    return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+def filter_state(queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+    """One of the list filters by its name in the address (`STATE_FILTERS`)."""
+    if name == "status":
+        return filter_status(queryset, value)
+    if name == "rag":
+        return filter_rag(queryset, value)
+    if name == "overdue":
+        return filter_overdue(queryset, value == "yes")
+    if name == "needs_update":
+        return filter_needs_update(queryset, value == "yes")
+    raise ValueError(f"No state filter called {name}")
+
+
+# --- The same rules for rows already read (the report counts in Python) ------------------------
+
+
+def is_open(status: str | None) -> bool:
+    return status is not None and status not in CLOSED_STATUSES
+
+
+def is_exception(action) -> bool:
+    """Red, Amber, overdue or without an update, as at the quarter."""
+    return action.status_as_at is None or action.is_overdue or action.rag_as_at in (RAG.RED, RAG.AMBER)
+
+
+def exception_rank(action) -> tuple:
+    """Red first, then Amber, then overdue, then missing updates; document order within each."""
+    if action.rag_as_at == RAG.RED:
+        rank = 0
+    elif action.rag_as_at == RAG.AMBER:
+        rank = 1
+    elif action.is_overdue:
+        rank = 2
+    else:
+        rank = 3
+    return (rank, action.order, action.reference)
+
+
+def state_matches(action, name: str, value: str) -> bool:
+    """Whether a row read with `actions_as_at` passes `filter_state(name, value)`: the same
+    meaning in Python, so that a count made from rows equals the list its link shows."""
+    if name == "status":
+        return action.status_as_at is None if value == "none" else action.status_as_at == value
+    if name == "rag":
+        return action.rag_as_at == value
+    if name == "overdue":
+        return bool(action.is_overdue) == (value == "yes")
+    if name == "needs_update":
+        return (action.status_as_at is None) == (value == "yes")
+    raise ValueError(f"No state filter called {name}")

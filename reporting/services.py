@@ -1,0 +1,230 @@
+"""Writes of the quarterly cycle: progress updates and quarters. The managers' pages, the
+planners' pages, imports and the admin all call these; nothing else saves these models."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import capfirst
+
+from actions.models import Action
+from actions.permissions import can_edit_action
+from reporting.models import RAG, PeriodEvent, ProgressUpdate, ReportingPeriod, Status
+from workforce.quarters import Quarter
+
+
+@dataclass
+class UpdateConflict(Exception):
+    """Someone else saved this quarter's update after the form was opened."""
+
+    current: ProgressUpdate | None
+
+    def __str__(self) -> str:
+        if self.current is None:
+            return "The update was removed by someone else"
+        return f"{self.current} was changed by {self.current.author or 'someone else'}"
+
+
+def progress_update_validate(update: ProgressUpdate) -> None:
+    """The rules of a progress update; raises ValidationError naming each field at fault."""
+    errors: dict[str, ValidationError] = {}
+    if update.status == Status.COMPLETE:
+        update.rag = ""
+        if update.completed_on is None:
+            errors["completed_on"] = ValidationError("Enter the date the action was completed", code="required")
+    else:
+        update.completed_on = None
+        if update.status in (Status.IN_PROGRESS, Status.NOT_STARTED) and not update.rag:
+            errors["rag"] = ValidationError("Select a RAG rating", code="required")
+    if update.status in (Status.ON_HOLD, Status.CANCELLED) and not (update.reason or "").strip():
+        label = "on hold" if update.status == Status.ON_HOLD else "cancelled or superseded"
+        errors["reason"] = ValidationError(f"Enter why the action is {label}", code="required")
+    if update.rag in (RAG.RED, RAG.AMBER) and not (update.progress or "").strip():
+        article = "an" if update.rag == RAG.AMBER else "a"
+        errors["progress"] = ValidationError(
+            f"Enter the progress this quarter: {article} {update.get_rag_display().split()[0]} rating needs commentary",
+            code="required",
+        )
+    if update.rag == RAG.RED and not (update.help_needed or "").strip():
+        errors["help_needed"] = ValidationError("Enter the help needed from DMT for a Red rating", code="required")
+    for name in ProgressUpdate.COMMENTARY_FIELDS:
+        field = ProgressUpdate._meta.get_field(name)
+        if len(getattr(update, name) or "") > field.max_length:
+            errors[name] = ValidationError(
+                f"{capfirst(field.verbose_name)} must be {field.max_length:,} characters or fewer",
+                code="max_length",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def progress_update_check(
+    *, action: Action, period: ReportingPeriod, update: ProgressUpdate, expected_version: int | None
+) -> None:
+    """Everything `progress_update_record` refuses, checked without writing: for forms that
+    show every error at once. The record call checks again, under a lock."""
+    _check_quarter(action, period)
+    progress_update_validate(update)
+    if expected_version is not None:
+        existing = ProgressUpdate.objects.filter(action=action, period=period).select_related("author").first()
+        if expected_version != (existing.version if existing else 0):
+            raise UpdateConflict(current=existing)
+
+
+def _check_quarter(action: Action, period: ReportingPeriod) -> None:
+    if period.strategy_id != action.strategy_id:
+        raise ValidationError(
+            f"{period} is a quarter of another strategy: an update goes into its own strategy's quarter.",
+            code="wrong_strategy",
+        )
+    if not period.is_open:
+        raise PermissionDenied(f"{period} is closed: its updates can no longer be changed.")
+
+
+def progress_update_record(
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    user,
+    status: str,
+    rag: str = "",
+    progress: str = "",
+    next_steps: str = "",
+    evidence: str = "",
+    help_needed: str = "",
+    reason: str = "",
+    completed_on: date | None = None,
+    expected_version: int | None = None,
+) -> ProgressUpdate:
+    """Create or change the action's update for a quarter of its own strategy, as `user`.
+
+    Refuses (PermissionDenied) a user who may not edit the action or a closed quarter,
+    refuses (ValidationError) a quarter of another strategy, and refuses (UpdateConflict) a
+    save based on an older version than the one stored: the first save wins and the second
+    person is shown what it says. `expected_version` is the version the form was opened at,
+    0 for a new update, or None to skip the check.
+    """
+    if not can_edit_action(user, action):
+        raise PermissionDenied("You may not update this action: you do not lead it.")
+    with transaction.atomic():
+        # Lock the quarter row: closing a quarter and saving into it cannot interleave.
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        _check_quarter(action, period)
+        existing = ProgressUpdate.objects.select_for_update().filter(action=action, period=period).first()
+        stored_version = existing.version if existing else 0
+        if expected_version is not None and expected_version != stored_version:
+            raise UpdateConflict(current=existing)
+        update = existing or ProgressUpdate(action=action, period=period)
+        update.status, update.rag = status, rag or ""
+        update.progress, update.next_steps, update.evidence = progress or "", next_steps or "", evidence or ""
+        update.help_needed, update.reason, update.completed_on = help_needed or "", reason or "", completed_on
+        update.author = user
+        progress_update_validate(update)
+        update.full_clean(validate_constraints=False)
+        if existing:
+            # The row is locked above, so a plain increment cannot race.
+            update.version = stored_version + 1
+        update.save()
+    return update
+
+
+# --- The cycle -----------------------------------------------------------------------------
+
+
+def period_open_check(*, strategy, year: int, number: int, confirm_outside: bool, reason: str) -> None:
+    """Whether the strategy's quarter may be opened; ValidationError naming what stops it."""
+    quarter = Quarter(year, number)
+    errors: dict[str, ValidationError] = {}
+    if ReportingPeriod.objects.filter(strategy=strategy, year=year, number=number).exists():
+        errors["number"] = ValidationError(
+            f"{strategy} already has {quarter.label}: reopen it from its returns page if it is closed.", code="exists"
+        )
+    current = ReportingPeriod.objects.filter(strategy=strategy, state=ReportingPeriod.State.OPEN).first()
+    if current is not None:
+        errors["strategy"] = ValidationError(
+            f"{current} of {strategy} is still open: close it before opening another quarter.", code="one_open"
+        )
+    outside = quarter.end < strategy.period_start or quarter.start > strategy.period_end
+    if outside and not confirm_outside:
+        errors["confirm_outside_period"] = ValidationError(
+            f"{quarter.label} is outside the strategy's period ({strategy.period_label}): confirm that you mean it.",
+            code="outside",
+        )
+    if outside and not (reason or "").strip():
+        errors["outside_period_reason"] = ValidationError(
+            f"Enter why {quarter.label} is opened outside the strategy's period", code="reason_required"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def period_open(
+    *,
+    strategy,
+    year: int,
+    number: int,
+    user,
+    update_deadline: date | None = None,
+    confirm_outside: bool = False,
+    reason: str = "",
+) -> ReportingPeriod:
+    """Open a quarter of one strategy for updates; no other strategy's quarters change."""
+    period_open_check(strategy=strategy, year=year, number=number, confirm_outside=confirm_outside, reason=reason)
+    with transaction.atomic():
+        period = ReportingPeriod(
+            strategy=strategy,
+            year=year,
+            number=number,
+            update_deadline=update_deadline,
+            outside_period_reason=(reason or "").strip(),
+        )
+        period.full_clean(exclude=["start", "end"])
+        period.save()
+        PeriodEvent.objects.create(
+            period=period, kind=PeriodEvent.Kind.OPENED, by=user, reason=period.outside_period_reason
+        )
+    return period
+
+
+def period_deadline_set(*, period: ReportingPeriod, update_deadline: date | None) -> ReportingPeriod:
+    """Change the date managers should update by, while the quarter is open."""
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if not locked.is_open:
+            raise PermissionDenied(f"{locked} is closed: it can no longer be changed.")
+        locked.update_deadline = update_deadline
+        locked.save(update_fields=["update_deadline"])
+    return locked
+
+
+def period_close(*, period: ReportingPeriod, user) -> ReportingPeriod:
+    """Close a quarter once its report has gone to DMT; its updates then never change."""
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if not locked.is_open:
+            raise ValidationError(f"{locked} is already closed.", code="closed")
+        locked.state = ReportingPeriod.State.CLOSED
+        locked.save(update_fields=["state"])
+        PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.CLOSED, by=user)
+    return locked
+
+
+def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
+    """Reopen a closed quarter, for a reason that is recorded and shown on its report."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ValidationError("Enter why the quarter is being reopened", code="required")})
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if locked.is_open:
+            raise ValidationError(f"{locked} is already open.", code="open")
+        other = ReportingPeriod.objects.filter(strategy_id=locked.strategy_id, state=ReportingPeriod.State.OPEN).first()
+        if other is not None:
+            raise ValidationError(
+                f"{other} is open: close it before reopening {locked}, so that updates go into one quarter.",
+                code="one_open",
+            )
+        locked.state = ReportingPeriod.State.OPEN
+        locked.save(update_fields=["state"])
+        PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.REOPENED, by=user, reason=reason.strip())
+    return locked

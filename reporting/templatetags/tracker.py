@@ -1,0 +1,32 @@
+"""Template helpers that show status and RAG in words as well as colour (reporting/words.py)."""
+
+from django import template
+from django.utils.html import format_html
+
+from reporting import words
+
+register = template.Library()
+
+
+@register.simple_tag
+def rag_tag(status: str | None, rag: str | None):
+    """A tag naming the RAG rating; a complete action shows "Complete", none shows "No update"."""
+    return format_html(
+        '<strong class="govuk-tag app-rag--{}">{}</strong>', words.rag_css(status, rag), words.rag_words(status, rag)
+    )
+
+
+@register.simple_tag
+def rag_words(status: str | None, rag: str | None) -> str:
+    """The words of `rag_tag`, without the markup: for print."""
+    return words.rag_words(status, rag)
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    return words.status_words(status)
+
+
+@register.filter
+def rag_label(rag: str | None) -> str:
+    return words.RAG_WORDS.get(rag, "–")
