@@ -70,9 +70,11 @@ def test_pdf_with_the_longest_commentary_everywhere_renders_in_under_5_seconds(c
     client.force_login(dmt)
     url = reverse("dashboard:pdf", args=[strategy.slug, period.slug])
     client.get(url)  # the first render pays for WeasyPrint's fonts once per process
-    started = time.perf_counter()
+    # Processor time, not the wall clock: the render is all computation, and other programs
+    # sharing the machine (a parallel test run) must not make the test fail or pass.
+    started = time.process_time()
     response = client.get(url)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     print(f"PDF in {elapsed:.2f} s")
