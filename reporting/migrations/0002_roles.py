@@ -15,8 +15,10 @@ def every(*verbs):
 
 
 ROLES = {
-    # Loads strategies, runs the quarterly cycle and keeps teams right, in the admin.
-    "Organisational Planning": every("add", "change", "delete", "view") + [("auth", "view_user")],
+    # Loads strategies, runs the quarterly cycle and keeps teams right, in the admin; adds
+    # and changes people (never superusers, never deletes: workforce.people).
+    "Organisational Planning": every("add", "change", "delete", "view")
+    + [("auth", "add_user"), ("auth", "change_user"), ("auth", "view_user")],
     # Members of lead teams and lead officers: read everything. They write their actions'
     # progress updates on the managers' pages, never in the admin.
     "Manager": every("view"),
