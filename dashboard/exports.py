@@ -89,7 +89,7 @@ def report_xlsx(report: Report) -> bytes:
         "Reference",
         "Outcome",
         "Action",
-        "Lead teams",
+        "Lead",
         "Timescale",
         "Due date",
         "Status",
