@@ -38,9 +38,10 @@ preload_app = True
 max_requests = 1000
 max_requests_jitter = 100
 
-# Heartbeat files in memory, not on a disk that may stall.
-if Path("/dev/shm").is_dir():
-    worker_tmp_dir = "/dev/shm"
+# Heartbeat files in memory, not on a disk that may stall (gunicorn's own advice; it makes
+# them with mkstemp and unlinks them at once).
+if Path("/dev/shm").is_dir():  # nosec B108
+    worker_tmp_dir = "/dev/shm"  # nosec B108
 
 # Logs to stdout/stderr, for the process manager (systemd's journal) to keep.
 accesslog = "-"
