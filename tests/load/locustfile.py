@@ -1,0 +1,261 @@
+"""Load test: managers recording their quarterly updates while DMT reads the dashboard.
+
+Run by `scripts/loadtest`, which starts PostgreSQL and two application servers and checks
+the results (`tests/load/report.py`); see docs/performance.md. Every request goes to one of
+the servers in LOADTEST_HOSTS at random, so a session started on one server is used on the
+other, as behind a load balancer.
+
+Managers (the demo user `manager`) sign in, open "Your actions", and record Green updates
+on their team's actions: the form is fetched for its CSRF token and version, and the save
+is acknowledged by the redirect to the action. Each saved update carries a unique token in
+its progress text; the acknowledged tokens are written out, for the report to find each
+one in the database. A save refused because another manager saved the same update first
+is the app working as designed: it is counted as a conflict, not an error.
+
+DMT members (the demo user `dmt`) read the dashboard and download the PDF report pack,
+which is reported under its own name. Four in five users are managers. Everyone waits one
+to five seconds between requests: far busier than people reading pages, as a deadline-day
+peak.
+
+Environment: LOADTEST_HOSTS (comma-separated base URLs), LOADTEST_RESULTS (where to write
+the requests and acknowledgements, JSON), LOADTEST_RUN (a label put in every token),
+LOADTEST_PASSWORD (the demo password).
+"""
+
+import json
+import os
+import random
+import re
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, events, task
+
+HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
+if not HOSTS:
+    HOSTS = ["http://127.0.0.1:8000"]
+RESULTS = os.environ.get("LOADTEST_RESULTS", "loadtest-results.json")
+RUN = os.environ.get("LOADTEST_RUN", "load")
+PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-password-2016")
+TIMEOUT = float(os.environ.get("LOADTEST_REQUEST_TIMEOUT", "30"))
+
+# The names requests are reported under, and which are pages for the latency goal.
+SIGN_IN = "sign in (POST)"
+PDF = "PDF report pack"
+NOT_PAGES = {SIGN_IN, PDF}
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+ACTION_LINK = re.compile(r'href="/actions/(\d+)/"')
+PDF_LINK = re.compile(r'href="(/dashboard/[^"]+/report\.pdf)"')
+
+# Filled as the run goes; written out when locust quits.
+requests_seen: list[dict] = []
+acknowledged: list[dict] = []
+conflicts: list[dict] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response, exception, start_time=None, **kwargs):
+    status = getattr(response, "status_code", 0) or 0
+    body = ""
+    if status >= 500 and response is not None:
+        body = (getattr(response, "text", "") or "")[:4000]
+    requests_seen.append(
+        {
+            "name": name,
+            "kind": "pdf" if name == PDF else "sign_in" if name == SIGN_IN else "page",
+            "start": start_time if start_time is not None else time.time() - response_time / 1000,
+            "ms": response_time,
+            "status": status,
+            "ok": exception is None,
+            "error": str(exception)[:200] if exception else "",
+            "own_page": "govuk-" in body,
+            "server": _server_of(getattr(response, "url", "") or kwargs.get("url", "") or ""),
+        }
+    )
+
+
+def _server_of(url: str) -> str:
+    return next((host for host in HOSTS if url.startswith(host)), "")
+
+
+@events.quitting.add_listener
+def _write_results(environment, **kwargs):
+    with open(RESULTS, "w", encoding="utf-8") as out:
+        json.dump(
+            {
+                "hosts": HOSTS,
+                "run": RUN,
+                "requests": requests_seen,
+                "acknowledged": acknowledged,
+                "conflicts": conflicts,
+            },
+            out,
+        )
+
+
+class SignedInUser(HttpUser):
+    abstract = True
+    host = HOSTS[0]
+    username = ""
+
+    def url(self, path: str) -> str:
+        """The path on one of the servers, chosen at random for every request."""
+        return random.choice(HOSTS) + path
+
+    def get(self, path: str, name: str, **kwargs):
+        return self.client.get(self.url(path), name=name, timeout=TIMEOUT, catch_response=True, **kwargs)
+
+    def on_start(self):
+        self.signed_in = False
+        self.sign_in()
+
+    def sign_in(self):
+        with self.get("/accounts/login/", "sign-in page") as page:
+            token = CSRF.search(page.text or "")
+            if page.status_code != 200 or not token:
+                page.failure(f"no sign-in form (status {page.status_code})")
+                return
+            page.success()
+        with self.client.post(
+            self.url("/accounts/login/"),
+            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+            name=SIGN_IN,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302 and "/accounts/login" not in response.headers.get("Location", ""):
+                response.success()
+                self.signed_in = True
+            else:
+                response.failure(f"not signed in (status {response.status_code})")
+
+    def ensure_signed_in(self) -> bool:
+        if not self.signed_in:
+            self.sign_in()
+        return self.signed_in
+
+
+class Manager(SignedInUser):
+    """A manager updating the actions their team leads: reads, then saves Green updates."""
+
+    weight = 4  # most people who use the tracker are managers; DMT is a handful
+    wait_time = between(1, 5)
+    username = os.environ.get("LOADTEST_MANAGER", "manager")
+
+    def on_start(self):
+        self.action_ids: list[str] = []
+        self.home_path = "/"  # redirects to "Your actions"; learnt on the first visit
+        super().on_start()
+        if self.signed_in:
+            self.your_actions()
+
+    @task(2)
+    def your_actions(self):
+        if not self.ensure_signed_in():
+            return
+        with self.get(self.home_path, "your actions") as page:
+            ids = sorted(set(ACTION_LINK.findall(page.text or ""))) if page.status_code == 200 else []
+            if page.status_code == 200 and page.history:
+                self.home_path = urlsplit(page.url).path
+            if page.status_code != 200:
+                page.failure(f"status {page.status_code}")
+            elif not ids:
+                page.failure("no actions listed for this manager")
+            else:
+                self.action_ids = ids
+                page.success()
+
+    @task(1)
+    def all_actions(self):
+        if self.ensure_signed_in():
+            with self.get("/actions/", "all actions") as page:
+                page.success() if page.status_code == 200 else page.failure(f"status {page.status_code}")
+
+    @task(1)
+    def action_page(self):
+        if self.ensure_signed_in() and self.action_ids:
+            with self.get(f"/actions/{random.choice(self.action_ids)}/", "action") as page:
+                page.success() if page.status_code == 200 else page.failure(f"status {page.status_code}")
+
+    @task(3)
+    def record_update(self):
+        if not self.ensure_signed_in() or not self.action_ids:
+            return
+        action_id = random.choice(self.action_ids)
+        path = f"/actions/{action_id}/update/"
+        with self.get(path, "update form") as form:
+            csrf, version = CSRF.search(form.text or ""), VERSION.search(form.text or "")
+            if form.status_code != 200 or not csrf or not version:
+                form.failure(f"no update form (status {form.status_code})")
+                return
+            form.success()
+        token = f"lt-{RUN}-{uuid.uuid4().hex[:16]}"
+        data = {
+            "csrfmiddlewaretoken": csrf.group(1),
+            "status": "in_progress",
+            "rag": "green",
+            "progress": f"On track: the load test saved this update. Token {token}.",
+            "next_steps": "Carry on as planned.",
+            "evidence": "",
+            "help_needed": "",
+            "reason": "",
+            "version": version.group(1),
+            "save": "Save update",
+        }
+        with self.client.post(
+            self.url(path),
+            data=data,
+            name="save update (POST)",
+            timeout=TIMEOUT,
+            allow_redirects=False,
+            catch_response=True,
+        ) as saved:
+            if saved.status_code == 302 and saved.headers.get("Location", "").rstrip("/").endswith(
+                f"/actions/{action_id}"
+            ):
+                saved.success()
+                acknowledged.append({"action": int(action_id), "token": token, "version": int(version.group(1))})
+            elif saved.status_code == 200 and 'id="conflict"' in (saved.text or ""):
+                saved.success()  # someone else saved it first: the form says so, nothing is lost
+                conflicts.append({"action": int(action_id), "token": token})
+            else:
+                saved.failure(f"not saved (status {saved.status_code})")
+
+
+class DmtMember(SignedInUser):
+    """A DMT member reading the quarter's dashboard and taking the PDF into the meeting."""
+
+    weight = 1
+    wait_time = between(1, 5)
+    username = os.environ.get("LOADTEST_DMT", "dmt")
+
+    def on_start(self):
+        self.pdf_path = ""
+        super().on_start()
+
+    @task(4)
+    def dashboard(self):
+        if not self.ensure_signed_in():
+            return
+        # /dashboard/ redirects to the quarter to report on; both are timed as one request.
+        with self.get("/dashboard/", "dashboard") as page:
+            link = PDF_LINK.search(page.text or "")
+            if page.status_code != 200 or not link:
+                page.failure(f"no dashboard (status {page.status_code})")
+                return
+            self.pdf_path = link.group(1)
+            page.success()
+
+    @task(1)
+    def pdf(self):
+        if not self.ensure_signed_in() or not self.pdf_path:
+            return
+        with self.get(self.pdf_path, PDF) as report:
+            if report.status_code == 200 and report.content[:5] == b"%PDF-":
+                report.success()
+            else:
+                report.failure(f"no PDF (status {report.status_code})")

@@ -1,0 +1,215 @@
+"""Summarise a load test run (`tests/load/locustfile.py`) and check it against its goals.
+
+    report.py RESULTS.json [--cpu CPU.json] [--page-p95 500]
+    report.py RESULTS.json --outage OUTAGE.json [--grace 5]
+
+Reads the requests and acknowledged saves the locust file wrote, and the database at
+DATABASE_URL: every acknowledged save must be there, in the progress updates' history (each
+save writes one history row in the same transaction), at the version the save gave it.
+A load run must have no failures, and pages (all but the sign-in POST and the PDF) within
+--page-p95 at the 95th percentile once every user has signed in. With --outage (when the
+database was stopped and started again), failures are allowed only while it was down and
+for --grace seconds after, and must be the site's own 503 page; every server must answer
+again after. Prints a summary; exits 1 if a goal is missed.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+from collections import Counter
+
+import psycopg2
+
+TOKEN = re.compile(r"Token (lt-[A-Za-z0-9_]+-[0-9a-f]{16})\.")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def timing(values: list[float]) -> str:
+    return f"{len(values)}, p50 {percentile(values, 0.5):.0f} ms, p95 {percentile(values, 0.95):.0f} ms"
+
+
+def saved_tokens(database_url: str, run: str) -> dict[str, set[int]]:
+    """Every token of this run found in the progress updates' history, with its versions."""
+    found: dict[str, set[int]] = {}
+    with psycopg2.connect(database_url, connect_timeout=10) as connection, connection.cursor() as cursor:
+        # The history table of ProgressUpdate, whichever app holds it.
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE %s",
+            ("%\\_historicalprogressupdate",),
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if len(tables) != 1:
+            raise SystemExit(f"Expected one progress update history table, found {tables or 'none'}.")
+        cursor.execute(
+            f'SELECT progress, version FROM "{tables[0]}" WHERE progress LIKE %s',  # nosec B608: a table name read from the catalogue
+            (f"%Token lt-{run}-%",),
+        )
+        for progress, version in cursor.fetchall():
+            match = TOKEN.search(progress)
+            if match:
+                found.setdefault(match.group(1), set()).add(version)
+    connection.close()
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results")
+    parser.add_argument("--outage", help="JSON with the times the database was stopped and started again")
+    parser.add_argument("--page-p95", type=float, default=500, help="goal for pages' 95th percentile, ms")
+    parser.add_argument("--cpu", help="JSON with CPU seconds before and after the run (tests/load/cpu.py)")
+    parser.add_argument("--grace", type=float, default=5, help="seconds after the database is back to recover")
+    args = parser.parse_args()
+
+    with open(args.results, encoding="utf-8") as data:
+        results = json.load(data)
+    requests, acks, run = results["requests"], results["acknowledged"], results["run"]
+    missed: list[str] = []
+
+    def goal(ok: bool, text: str) -> str:
+        if not ok:
+            missed.append(text)
+        return "met" if ok else "MISSED"
+
+    outage = None
+    if args.outage:
+        with open(args.outage, encoding="utf-8") as data:
+            outage = json.load(data)
+    title = "Outage run" if outage else "Load run"
+    first = min((r["start"] for r in requests), default=0)
+    last = max((r["start"] + r["ms"] / 1000 for r in requests), default=0)
+    print(f"\n== {title} ({run}): {len(requests)} requests in {last - first:.0f} s ==")
+
+    # Which requests count against the error goal: all of them, or those outside the outage.
+    def in_outage(r: dict) -> bool:
+        if not outage:
+            return False
+        return r["start"] < outage["started"] + args.grace and r["start"] + r["ms"] / 1000 > outage["stopping"]
+
+    steady = [r for r in requests if not in_outage(r)]
+    pages = [r["ms"] for r in steady if r["kind"] == "page"]
+    pdfs = [r["ms"] for r in steady if r["kind"] == "pdf"]
+    sign_ins = [r["ms"] for r in steady if r["kind"] == "sign_in"]
+
+    print(f"{'request':<22}{'count':>7}{'fail':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for name in sorted({r["name"] for r in requests}):
+        rows = [r for r in steady if r["name"] == name]
+        times = [r["ms"] for r in rows]
+        fails = sum(not r["ok"] for r in rows)
+        print(
+            f"{name:<22}{len(rows):>7}{fails:>6}{percentile(times, 0.5):>9.0f}"
+            f"{percentile(times, 0.95):>9.0f}{max(times, default=0):>9.0f}"
+        )
+    servers = Counter(r["server"] or "?" for r in requests)
+    print("requests per server: " + ", ".join(f"{host} {n}" for host, n in sorted(servers.items())))
+    print(
+        "status codes: "
+        + ", ".join(
+            f"{code or 'no response'} x{n}" for code, n in sorted(Counter(r["status"] for r in requests).items())
+        )
+    )
+
+    if args.cpu:
+        with open(args.cpu, encoding="utf-8") as data:
+            cpu = json.load(data)
+        total = cpu["after"]["total"] - cpu["before"]["total"]
+        busy = (cpu["after"]["busy"] - cpu["before"]["busy"]) / total if total else 0
+        ours = (cpu["after"]["ours"] - cpu["before"]["ours"]) / total if total else 0
+        names = cpu["after"].get("by_name", {})
+        parts = {
+            name: (seconds - cpu["before"].get("by_name", {}).get(name, 0)) / total
+            for name, seconds in names.items()
+            if name in ("gunicorn", "postgres")
+        }
+        # locust has exited by now: its time is counted in the script that waited for it.
+        parts["locust"] = ours - sum(parts.values())
+        print(
+            f"CPU, {os.cpu_count()} cores: {busy:.0%} busy; this test {ours:.0%} ("
+            + ", ".join(f"{name} {share:.0%}" for name, share in sorted(parts.items()))
+            + f"), other work on the machine {max(0, busy - ours):.0%}"
+        )
+    failures = [r for r in steady if not r["ok"]]
+    scope = "outside the outage" if outage else "in all"
+    print(f"failures {scope}: {len(failures)} ({goal(not failures, f'no failures {scope} requests')})")
+    for reason, n in Counter(f"{r['name']}: {r['error'] or r['status']}" for r in failures).most_common(8):
+        print(f"  {n} x {reason}")
+    # The goal is for pages once every user has signed in (the sign-ins, 0.3 s of password
+    # hashing each, come first); pages while they were signing in are reported beside it.
+    signed_in_by = max((r["start"] + r["ms"] / 1000 for r in requests if r["kind"] == "sign_in"), default=first)
+    working = [r["ms"] for r in steady if r["kind"] == "page" and r["start"] >= signed_in_by]
+    arriving = [r["ms"] for r in steady if r["kind"] == "page" and r["start"] < signed_in_by]
+    page_p95 = percentile(working, 0.95)
+    verdict = "for the load run only" if outage else goal(page_p95 <= args.page_p95, "page p95 within goal")
+    print(
+        f"pages with everyone signed in (the last {last - signed_in_by:.0f} s): {timing(working)} "
+        f"(goal p95 at most {args.page_p95:.0f} ms: {verdict})"
+    )
+    print(f"pages while users were signing in (the first {signed_in_by - first:.0f} s): {timing(arriving)}")
+    print(f"pages over the whole run: {timing(pages)}")
+    print(f"sign in (password hashing): {timing(sign_ins)}")
+    print(f"PDF report pack: {timing(pdfs)}")
+
+    if outage:
+        down = outage["started"] - outage["stopping"]
+        during = [r for r in requests if in_outage(r)]
+        codes = Counter(r["status"] for r in during if not r["ok"])
+        print(
+            f"database down for {down:.1f} s; {len(during)} requests during it and the {args.grace:.0f} s after: "
+            f"{sum(r['ok'] for r in during)} succeeded, failed with "
+            + (", ".join(f"{code or 'no response'} x{n}" for code, n in sorted(codes.items())) or "nothing")
+        )
+        not_503 = [r for r in during if not r["ok"] and not (r["status"] == 503 and r["own_page"])]
+        print(
+            "  every failure is the site's own 503 page: "
+            + goal(not not_503, "failures during the outage are the site's own 503 page")
+            + (f" ({len(not_503)} are not)" if not_503 else "")
+        )
+        after = [r for r in requests if r["start"] >= outage["started"] + args.grace]
+        recovered = {r["server"] for r in after if r["ok"]}
+        print(
+            f"  after it: {len(after)} requests, {sum(not r['ok'] for r in after)} failed; servers answering: "
+            f"{len(recovered)} of {len(results['hosts'])} "
+            f"({goal(len(recovered) == len(results['hosts']), 'every server recovers by itself')})"
+        )
+        late = [r["start"] - outage["started"] for r in requests if not r["ok"] and r["start"] >= outage["started"]]
+        if late:
+            print(f"  last failure began {max(late):.1f} s after the database was back")
+
+    found = saved_tokens(os.environ["DATABASE_URL"], run)
+    lost = [a for a in acks if a["token"] not in found]
+    wrong_version = [
+        a for a in acks if a["token"] in found and (a["version"] + 1 if a["version"] else 1) not in found[a["token"]]
+    ]
+    unacknowledged = len(set(found) - {a["token"] for a in acks})
+    print(
+        f"saves acknowledged: {len(acks)}, found in the database: {len(acks) - len(lost)}, lost: {len(lost)} "
+        f"({goal(not lost and bool(acks), 'every acknowledged save is in the database')}); "
+        f"at the wrong version: {len(wrong_version)} "
+        f"({goal(not wrong_version, 'each save at the version after the form')})"
+    )
+    print(
+        f"conflicts (another manager saved first; shown to the user, nothing lost): {len(results['conflicts'])}; "
+        f"saved but never acknowledged (the response was lost): {unacknowledged}"
+    )
+    for a in lost[:5]:
+        print(f"  lost: action {a['action']} token {a['token']}")
+
+    if missed:
+        print("GOALS MISSED: " + "; ".join(missed))
+        return 1
+    print("All goals met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
