@@ -1,0 +1,215 @@
+"""The returns of a strategy's quarter, for Organisational Planning: each lead (a lead team,
+or a lead officer as a person) with its actions updated and still missing, who can update
+them, the deadline, the reminders sent and the quarter's events.
+
+"Missing" is the one definition in `reporting.selectors`: no update as at the quarter, and
+not completed or cancelled earlier. Nothing here restates it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from actions.models import Action
+from outcomes.models import Strategy
+from reporting import selectors
+from reporting.models import PeriodEvent, Reminder, ReportingPeriod
+from workforce.models import TeamMembership
+
+User = get_user_model()
+
+NO_LEAD = "none"
+
+
+def person_name(user) -> str:
+    """A person as the pages and emails name them: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
+def strategy_periods(strategy_slug: str) -> list[ReportingPeriod]:
+    """The strategy's quarters in date order, each with its strategy: one query."""
+    return list(
+        ReportingPeriod.objects.filter(strategy__slug=strategy_slug).select_related("strategy").order_by("start")
+    )
+
+
+def team_members(team_ids: Iterable[int]) -> dict[int, list]:
+    """The active members of each team, by team id, in name order: one query."""
+    members: dict[int, list] = {}
+    memberships = (
+        TeamMembership.objects.filter(team_id__in=set(team_ids), user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    for membership in memberships:
+        members.setdefault(membership.team_id, []).append(membership.user)
+    return members
+
+
+def people_who_can_update(actions: Iterable[Action]) -> dict[int, list]:
+    """For each action (by id), the people who lead it and so can update it: the active
+    members of its lead teams and its linked lead officer if active. Organisational Planning
+    may update anything but does not lead, so is not listed.
+
+    Reads the actions' prefetched `lead_teams` and selected `lead_officer_user`; costs one
+    query for the teams' members.
+    """
+    actions = list(actions)
+    members = team_members(team.pk for action in actions for team in action.lead_teams.all())
+    people: dict[int, list] = {}
+    for action in actions:
+        found = {}
+        officer = action.lead_officer_user
+        if officer is not None and officer.is_active:
+            found[officer.pk] = officer
+        for team in action.lead_teams.all():
+            for user in members.get(team.pk, []):
+                found.setdefault(user.pk, user)
+        people[action.pk] = list(found.values())
+    return people
+
+
+# --- The returns page ----------------------------------------------------------------------
+
+
+@dataclass
+class Lead:
+    """One lead of the quarter's actions and how its returns stand."""
+
+    key: str  # in the page's address: "team-3", "officer-7" (a linked officer), "named-<name>", "none"
+    name: str
+    kind: str  # "team", "officer", "named" (an officer with no account linked) or "none"
+    people: list = field(default_factory=list)
+    updated: list[Action] = field(default_factory=list)
+    missing: list[Action] = field(default_factory=list)
+    closed_earlier: list[Action] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The lead as the filter names it."""
+        suffix = {"team": " (lead team)", "officer": " (lead officer)", "named": " (lead officer, no account)"}
+        return self.name + suffix.get(self.kind, "")
+
+
+@dataclass
+class Returns:
+    period: ReportingPeriod
+    periods: list[ReportingPeriod]  # the strategy's quarters, for moving between them
+    leads: list[Lead]
+    total: int
+    updated: int
+    missing: int
+    closed_earlier: int
+    days_to_deadline: int | None
+    reminders: list[Reminder]
+    events: list[PeriodEvent]
+
+    @property
+    def deadline_words(self) -> str:
+        """How the deadline stands today: "due in 5 days", "due today", "overdue by 3 days"."""
+        days = self.days_to_deadline
+        if days is None:
+            return "no deadline set"
+        if days == 0:
+            return "due today"
+        if days > 0:
+            return "due tomorrow" if days == 1 else f"due in {days:,} days"
+        return f"overdue by {-days:,} day{'s' if days != -1 else ''}"
+
+    @property
+    def lead_choices(self) -> list[tuple[str, str]]:
+        return [(lead.key, lead.label) for lead in self.leads]
+
+
+def days_to_deadline(period: ReportingPeriod, today: date | None = None) -> int | None:
+    """Days from today to the quarter's update deadline (negative once past); None without one."""
+    if period.update_deadline is None:
+        return None
+    return (period.update_deadline - (today or timezone.localdate())).days
+
+
+def _leads_of(action: Action) -> list[tuple[str, str, str, object]]:
+    """The action's leads as (key, name, kind, person or None): its officer, then its teams."""
+    leads = []
+    officer = action.lead_officer_user
+    if officer is not None:
+        leads.append((f"officer-{officer.pk}", person_name(officer), "officer", officer))
+    elif action.lead_officer:
+        leads.append((f"named-{action.lead_officer}", action.lead_officer, "named", None))
+    leads.extend((f"team-{team.pk}", team.name, "team", None) for team in action.lead_teams.all())
+    return leads or [(NO_LEAD, "No lead named", "none", None)]
+
+
+def returns_for(period: ReportingPeriod, *, periods: list[ReportingPeriod], today: date | None = None) -> Returns:
+    """The quarter's returns, by lead, in lead name order.
+
+    Costs six queries whatever the number of actions: the strategy's actions as at the
+    quarter, their lead teams, the teams' members, the reminders (with recipient and sender),
+    the actions each reminder listed, and the quarter's events.
+    """
+    queryset = Action.objects.filter(strategy_id=period.strategy_id).order_by("order", "reference")
+    actions = list(selectors.action_list(periods=[period], queryset=queryset))
+    members = team_members(team.pk for action in actions for team in action.lead_teams.all())
+    reminders = list(
+        Reminder.objects.filter(period=period)
+        .select_related("recipient", "sent_by")
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.only("id", "reference").order_by("order")))
+        .order_by("-sent_at", "-pk")
+    )
+    events = list(PeriodEvent.objects.filter(period=period).select_related("by").order_by("at", "pk"))
+
+    leads: dict[str, Lead] = {}
+    for action in actions:
+        for key, name, kind, officer in _leads_of(action):
+            lead = leads.get(key)
+            if lead is None:
+                lead = leads[key] = Lead(key=key, name=name, kind=kind)
+                if officer is not None and officer.is_active:
+                    lead.people = [officer]
+                elif kind == "team":
+                    lead.people = members.get(int(key.removeprefix("team-")), [])
+            if action.status_as_at is None:  # the selectors' "no update" as at the quarter
+                lead.missing.append(action)
+            elif action.period_status is not None:
+                lead.updated.append(action)
+            else:
+                lead.closed_earlier.append(action)
+    for lead in leads.values():
+        people = {person.pk for person in lead.people}
+        lead.reminders = [reminder for reminder in reminders if reminder.recipient_id in people]
+
+    missing = sum(1 for action in actions if action.status_as_at is None)
+    updated = sum(1 for action in actions if action.period_status is not None)
+    return Returns(
+        period=period,
+        periods=periods,
+        leads=sorted(leads.values(), key=lambda lead: (lead.kind == "none", lead.name.lower())),
+        total=len(actions),
+        updated=updated,
+        missing=missing,
+        closed_earlier=len(actions) - missing - updated,
+        days_to_deadline=days_to_deadline(period, today),
+        reminders=reminders,
+        events=events,
+    )
+
+
+def leads_filter(leads: list[Lead], *, lead: str = "", missing_only: bool = False) -> list[Lead]:
+    """The leads the page shows: one lead (by key) or all, and only those with missing updates."""
+    return [
+        candidate
+        for candidate in leads
+        if (not lead or candidate.key == lead) and (not missing_only or candidate.missing)
+    ]
+
+
+def strategies_for_index() -> list[tuple[Strategy, ReportingPeriod | None]]:
+    """Every strategy with the quarter its returns open at: the open one, else the latest,
+    else None. Two queries."""
+    periods = {period.strategy_id: period for period in selectors.periods_to_report()}
+    return [(strategy, periods.get(strategy.pk)) for strategy in Strategy.objects.order_by("-period_start", "title")]
