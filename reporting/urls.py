@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import cycle_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -8,4 +8,11 @@ urlpatterns = [
     path("actions/", views.action_list, name="list"),
     path("actions/<int:pk>/", views.action_detail, name="detail"),
     path("actions/<int:pk>/update/", views.action_update, name="update"),
+    # Organisational Planning's quarterly cycle: a strategy's returns, by its short name and quarter ("q3-2016-17").
+    path("returns/", cycle_views.returns_index, name="returns_index"),
+    path("returns/<slug:strategy>/", cycle_views.returns_strategy, name="returns_strategy"),
+    path("returns/<slug:strategy>/<slug:quarter>/", cycle_views.returns_page, name="returns"),
+    path("returns/<slug:strategy>/<slug:quarter>/close/", cycle_views.returns_close, name="returns_close"),
+    path("returns/<slug:strategy>/<slug:quarter>/reopen/", cycle_views.returns_reopen, name="returns_reopen"),
+    path("returns/<slug:strategy>/<slug:quarter>/reminders/", cycle_views.returns_reminders, name="returns_reminders"),
 ]

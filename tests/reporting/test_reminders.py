@@ -252,3 +252,52 @@ def test_links_default_to_the_local_address_without_the_setting(plan, people, se
     del settings.SITE_URL
     reminders_send(plan["period"])
     assert "http://127.0.0.1:8000/actions/" in mail.outbox[0].body
+
+
+# The page -------------------------------------------------------------------------------------
+
+
+def reminders_url(period) -> str:
+    return reverse("reporting:returns_reminders", args=[period.strategy.slug, period.slug])
+
+
+def test_the_confirmation_lists_exactly_who_will_be_emailed_and_sends_nothing(client, planner, plan, people):
+    client.force_login(planner)
+    response = client.get(reminders_url(plan["period"]))
+    assert response.status_code == 200
+    to_send = {p.recipient.username: [a.reference for a in p.actions] for p in response.context["to_send"]}
+    assert to_send == {"both": ["1.1.1", "1.1.2", "1.1.5"], "manager": ["1.1.1", "1.1.2"], "officer": ["1.1.4"]}
+    assert response.context["reminded_recently"] == []
+    html = response.content.decode()
+    assert people["officer"].email in html and "Olu Adeyemi" in html
+    assert people["done"].email not in html and people["no_email"].username not in html
+    assert mail.outbox == [] and not Reminder.objects.exists()
+
+
+def test_sending_from_the_page_records_who_sent_it_and_shows_it(client, planner, plan, people):
+    client.force_login(planner)
+    response = client.post(reminders_url(plan["period"]), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#reminders")
+    assert len(mail.outbox) == 3
+    assert "http://testserver/actions/" in mail.outbox[0].body  # the request's own address
+    assert set(Reminder.objects.values_list("sent_by", flat=True)) == {planner.pk}
+    html = response.content.decode()
+    assert "Reminders sent to 3: Bea Both (3 actions); manager (2 actions); Olu Adeyemi (1 action)." in html
+    assert len(response.context["returns"].reminders) == 3
+
+    # Again at once: the three are now "reminded recently", emailed again only with the box ticked.
+    response = client.get(reminders_url(plan["period"]))
+    assert response.context["to_send"] == []
+    assert len(response.context["reminded_recently"]) == 3
+    mail.outbox.clear()
+    client.post(reminders_url(plan["period"]))
+    assert mail.outbox == []
+    client.post(reminders_url(plan["period"]), {"force": "on"})
+    assert len(mail.outbox) == 3
+
+
+def test_a_closed_quarters_reminders_page_sends_back_to_its_returns(client, planner, plan):
+    ReportingPeriod.objects.filter(pk=plan["period"].pk).update(state=ReportingPeriod.State.CLOSED)
+    client.force_login(planner)
+    assert client.post(reminders_url(plan["period"])).status_code == 302
+    assert mail.outbox == []

@@ -1,0 +1,56 @@
+"""Forms of the planners' cycle pages: they validate and normalise, nothing more. The pages
+render them in plain GOV.UK markup."""
+
+from django import forms
+
+from reporting.models import PeriodEvent
+from reporting.reminders import REMIND_AGAIN_AFTER
+
+
+class ReturnsFilterForm(forms.Form):
+    """The returns page's filters (GET): one lead, and only leads with missing updates."""
+
+    lead = forms.ChoiceField(label="Lead", required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
+    missing_only = forms.BooleanField(
+        label="Only leads with missing updates",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )
+
+    def __init__(self, *args, lead_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = [("", "All leads"), *lead_choices]
+
+    def filters(self) -> dict:
+        """The filters to apply; an unknown lead (a stale link) shows every lead."""
+        if not self.is_valid():
+            return {"lead": "", "missing_only": bool(self.data.get("missing_only"))}
+        return {"lead": self.cleaned_data["lead"], "missing_only": self.cleaned_data["missing_only"]}
+
+
+class PeriodCloseForm(forms.Form):
+    """Closing asks nothing: the page shows what is missing, and the POST confirms it."""
+
+
+class PeriodReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening the quarter?",
+        help_text="This is recorded and shown on the quarter's DMT report.",
+        max_length=PeriodEvent._meta.get_field("reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why the quarter is being reopened",
+            "max_length": "The reason must be %(limit_value)d characters or fewer",
+        },
+    )
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"].strip()
+
+
+class RemindersSendForm(forms.Form):
+    force = forms.BooleanField(
+        label=f"Send again to people reminded in the last {REMIND_AGAIN_AFTER.days} days",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )

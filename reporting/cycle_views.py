@@ -1,0 +1,182 @@
+"""Organisational Planning's pages for the quarterly cycle: each strategy's returns, closing
+and reopening a quarter, and reminding the leads who have not reported. Planners only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reporting import returns, selectors, services
+from reporting.cycle_forms import PeriodCloseForm, PeriodReopenForm, RemindersSendForm, ReturnsFilterForm
+from reporting.models import ReportingPeriod
+from reporting.reminders import REMIND_AGAIN_AFTER, missing_actions, reminders_plan, reminders_send
+from workforce.quarters import quarter_from_slug
+from workforce.roles import is_planner
+
+
+def _require_planner(request: HttpRequest) -> None:
+    if not is_planner(request.user):
+        raise PermissionDenied("Only Organisational Planning can run the quarterly cycle.")
+
+
+def _get_period(request: HttpRequest, strategy: str, quarter: str) -> tuple[ReportingPeriod, list[ReportingPeriod]]:
+    """The strategy's quarter in the address and all its quarters (one query), for a planner;
+    PermissionDenied for anyone else, Http404 for a quarter the strategy does not have."""
+    _require_planner(request)
+    try:
+        wanted = quarter_from_slug(quarter)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    periods = returns.strategy_periods(strategy)
+    period = next((period for period in periods if period.quarter == wanted), None)
+    if period is None:
+        raise Http404(f"The strategy has no quarter {wanted.label}")
+    return period, periods
+
+
+def _returns_url(period: ReportingPeriod) -> str:
+    return reverse("reporting:returns", args=[period.strategy.slug, period.slug])
+
+
+@login_required
+@require_GET
+def returns_index(request: HttpRequest) -> HttpResponse:
+    """Every strategy with its open quarter (else its latest) and a link to its returns."""
+    _require_planner(request)
+    return render(request, "reporting/returns_index.html", {"strategies": returns.strategies_for_index()})
+
+
+@login_required
+@require_GET
+def returns_strategy(request: HttpRequest, strategy: str) -> HttpResponse:
+    """A strategy's returns open at its open quarter, else its latest."""
+    _require_planner(request)
+    period = selectors.period_to_report(returns.strategy_periods(strategy))
+    if period is None:
+        raise Http404("The strategy has no quarters yet")
+    return redirect(_returns_url(period))
+
+
+@login_required
+@require_GET
+def returns_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
+    """The quarter's returns by lead, filtered by lead and by whether updates are missing.
+
+    Costs ten queries whatever the number of actions: session, user, the user's groups, the
+    strategy's quarters, and the six of `returns.returns_for`.
+    """
+    period, periods = _get_period(request, strategy, quarter)
+    data = returns.returns_for(period, periods=periods)
+    form = ReturnsFilterForm(request.GET or None, lead_choices=data.lead_choices)
+    filters = form.filters() if form.is_bound else {"lead": "", "missing_only": False}
+    return render(
+        request,
+        "reporting/returns.html",
+        {
+            "period": period,
+            "strategy": period.strategy,
+            "returns": data,
+            "leads": returns.leads_filter(data.leads, **filters),
+            "filter_form": form,
+            "filtered": any(filters.values()),
+            "remind_again_days": REMIND_AGAIN_AFTER.days,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def returns_close(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
+    """Close the quarter: the page shows what is still missing; the POST closes it."""
+    period, _ = _get_period(request, strategy, quarter)
+    if request.method == "GET" and not period.is_open:
+        messages.info(request, f"{period.label} is already closed.")
+        return redirect(_returns_url(period))
+    form = PeriodCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_close(period=period, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{period.label} is closed. Its updates can no longer change.")
+            return redirect(_returns_url(period))
+    return render(
+        request,
+        "reporting/close.html",
+        {"period": period, "strategy": period.strategy, "form": form, "missing": missing_actions(period)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def returns_reopen(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
+    """Reopen a closed quarter, for a reason that is recorded and shown on its report."""
+    period, _ = _get_period(request, strategy, quarter)
+    if request.method == "GET" and period.is_open:
+        messages.info(request, f"{period.label} is open already.")
+        return redirect(_returns_url(period))
+    form = PeriodReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(period=period, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{period.label} is open for updates again.")
+            return redirect(_returns_url(period))
+    return render(request, "reporting/reopen.html", {"period": period, "strategy": period.strategy, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def returns_reminders(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
+    """Remind the leads: the page lists exactly who will be emailed about which actions, and
+    who was reminded recently (emailed again only if asked); the POST sends."""
+    period, _ = _get_period(request, strategy, quarter)
+    if not period.is_open:
+        messages.info(request, f"{period.label} is closed: nobody needs reminding.")
+        return redirect(_returns_url(period))
+    form = RemindersSendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = reminders_send(
+                period,
+                sent_by=request.user,
+                force=form.cleaned_data["force"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _report_sent(request, result)
+            return redirect(_returns_url(period) + "#reminders")
+    plans = reminders_plan(period, force=True)
+    return render(
+        request,
+        "reporting/reminders.html",
+        {
+            "period": period,
+            "strategy": period.strategy,
+            "form": form,
+            "to_send": [plan for plan in plans if plan.reminded_recently_at is None],
+            "reminded_recently": [plan for plan in plans if plan.reminded_recently_at is not None],
+            "remind_again_days": REMIND_AGAIN_AFTER.days,
+        },
+    )
+
+
+def _report_sent(request: HttpRequest, result) -> None:
+    if result.sent:
+        people = "; ".join(
+            f"{plan.name} ({len(plan.actions)} action{'s' if len(plan.actions) != 1 else ''})" for plan in result.sent
+        )
+        count = len(result.sent)
+        messages.success(request, f"Reminder{'s' if count != 1 else ''} sent to {count}: {people}.")
+    elif not result.failed:
+        messages.info(request, "Nobody was emailed: nobody else needs reminding.")
+    for recipient, error in result.failed:
+        messages.error(request, f"The reminder to {returns.person_name(recipient)} could not be sent: {error}")
