@@ -47,7 +47,7 @@ class RemindersSent:
 
 def site_url() -> str:
     """Where links in emails point when no request says: the `SITE_URL` setting."""
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.SITE_URL.rstrip("/")
 
 
 def missing_actions(period: ReportingPeriod) -> list[Action]:

@@ -119,7 +119,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, action: Action) -> dict:
-    period = selectors.period_open(action.strategy)
+    # The strategy's open quarter, else its latest: a closed quarter says it is closed.
+    period = selectors.period_to_report(list(selectors.periods_for_strategy(action.strategy)))
     updates = list(
         ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
     )

@@ -112,7 +112,7 @@ def test_planner_reminds_closes_and_reopens_a_quarter(
     expect(page.get_by_role("heading", level=1)).to_have_text(waiting.description)
     expect(page.get_by_role("button", name="Save update")).to_have_count(0)
     expect(page.locator("main form")).to_have_count(0)
-    expect(page.get_by_text("No quarter is open for updates.")).to_be_visible()
+    expect(page.get_by_text("Q3 2016/17 is closed: its updates can no longer be changed.")).to_be_visible()
     check_accessibility(page)
     assert not ProgressUpdate.objects.filter(action=waiting).exists()
     sign_out(page)

@@ -248,10 +248,11 @@ def test_the_command_says_when_no_quarter_is_open(db):
     assert "No quarter is open" in run()
 
 
-def test_links_default_to_the_local_address_without_the_setting(plan, people, settings):
-    del settings.SITE_URL
+def test_links_start_with_the_site_url_setting(plan, people, settings):
+    settings.SITE_URL = "https://tracker.example.gov.uk/"
     reminders_send(plan["period"])
-    assert "http://127.0.0.1:8000/actions/" in mail.outbox[0].body
+    assert "https://tracker.example.gov.uk/actions/" in mail.outbox[0].body
+    assert "tracker.example.gov.uk//" not in mail.outbox[0].body
 
 
 # The page -------------------------------------------------------------------------------------
