@@ -1,20 +1,20 @@
-"""Demo progress for loaded strategies: quarters, progress updates and workforce figures.
+"""Demo progress for loaded strategies: quarters, progress updates and (from
+`reporting.demo_figures`) workforce figures.
 
 Used by `manage.py demo_data`. Everything written follows from the seed: each action's
 story comes from its own `random.Random` seeded with the seed, the strategy and the
 action's reference, so it does not change when other actions or strategies are added.
 Updates are written straight to the database (bulk_create), not through the service:
-the demo fills quarters that are closed, which the service rightly refuses.
+the demo fills quarters that are closed, which the service rightly refuses. Each is
+still written by someone who may write it (`_author_of`).
 """
 
 from __future__ import annotations
 
 import math
 import random
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from outcomes.models import Strategy
+from reporting.demo_figures import BATCH_SIZE, workforce_figures_write
 from reporting.demo_text import (
     AMBER,
     CANCEL_REASONS,
@@ -30,8 +31,6 @@ from reporting.demo_text import (
     EVIDENCE,
     HELP_NEEDED,
     HOLD_REASONS,
-    INDICATOR_WORDS,
-    INDICATORS,
     NOT_STARTED,
     NOT_STARTED_LATE,
     NOT_STARTED_NEXT,
@@ -42,13 +41,14 @@ from reporting.demo_text import (
     TOPICS,
 )
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
-from workforce.models import WorkforceFigure, WorkforceIndicator
 from workforce.quarters import Quarter, quarter_of, quarters_between
+from workforce.roles import ORGANISATIONAL_PLANNING
 
 DEADLINE_DAYS = 10  # the open quarter's updates are due ten days after it ends
 MISSING_SHARE = 0.3  # the share of actions with no update yet in the open quarter
-BATCH_SIZE = 500
-DEMO_AUTHOR = "manager"
+DEMO_MANAGER = "manager"  # signs in to find actions of their team to update
+DEMO_OFFICER = "officer"  # the lead officer linked to an action: finds it to update
+MANAGER_LEFT_TO_UPDATE = 2  # of the demo manager's actions, at least this many left to update
 
 
 def topic_of(description: str) -> str:
@@ -75,6 +75,7 @@ class Plan:
 class StrategyResult:
     strategy: Strategy
     periods: list[ReportingPeriod]
+    authors: set[str] = field(default_factory=set)
     updates_written: int = 0
     quarters_kept: int = 0
     figures_written: int = 0
@@ -219,18 +220,43 @@ def _in_progress(rng: random.Random, topic: str, rag: str, previous: Plan | None
     )
 
 
-def _author_of(action):
-    if action.lead_officer_user_id:
+def _author_of(action: Action, fallback):
+    """Who writes the action's demo updates: someone who may write them. Its linked lead
+    officer, else the first (by username) active member of its lead teams, else `fallback`,
+    a member of Organisational Planning (who may update any action). Reads the prefetched
+    `lead_officer_user` and `lead_teams__members`."""
+    if action.lead_officer_user_id and action.lead_officer_user.is_active:
         return action.lead_officer_user
-    members = sorted((m for team in action.lead_teams.all() for m in team.members.all()), key=lambda u: u.username)
-    return members[0] if members else None
+    members = [m for team in action.lead_teams.all() for m in team.members.all() if m.is_active]
+    return min(members, key=lambda m: m.username) if members else fallback
+
+
+def _left_to_update(actions: list[Action], due: set[int]) -> set[int]:
+    """The open quarter's actions the demo users are left to update, whatever the seed: the
+    first few (in document order) of those the demo manager's teams lead, and the demo
+    officer's, so that signing in as either shows actions needing an update."""
+    users = {
+        user.username: user
+        for user in get_user_model()
+        .objects.filter(username__in=[DEMO_MANAGER, DEMO_OFFICER], is_active=True)
+        .prefetch_related("team_memberships")
+    }
+    left: set[int] = set()
+    if manager := users.get(DEMO_MANAGER):
+        team_ids = {membership.team_id for membership in manager.team_memberships.all()}
+        led = [a.pk for a in actions if a.pk in due and team_ids & {team.pk for team in a.lead_teams.all()}]
+        left |= set(led[:MANAGER_LEFT_TO_UPDATE])
+    if officer := users.get(DEMO_OFFICER):
+        left |= {a.pk for a in actions if a.pk in due and a.lead_officer_user_id == officer.pk}
+    return left
 
 
 def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod], seed: int) -> StrategyResult:
     """Write every action's updates: open quarters are rewritten, closed ones only filled.
 
     A closed quarter that already holds updates for the strategy is left alone; in the
-    open quarter about 30% of the actions have no update yet.
+    open quarter about 30% of the actions have no update yet, among them at least two the
+    demo manager's teams lead and the demo officer's (see `_left_to_update`).
     """
     result = StrategyResult(strategy=strategy, periods=periods)
     quarters = [period.quarter for period in periods]
@@ -239,10 +265,13 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
         .prefetch_related("lead_teams__members")
         .order_by("order", "reference", "pk")
     )
-    fallback = get_user_model().objects.filter(username=DEMO_AUTHOR).first()
-    # Each update is written by someone who may write it: a member of the action's lead team
-    # or its linked lead officer; Organisational Planning's demo author where there is none.
-    authors = {action.pk: _author_of(action) or fallback for action in actions}
+    fallback = (
+        get_user_model()
+        .objects.filter(groups__name=ORGANISATIONAL_PLANNING, is_active=True)
+        .order_by("username")
+        .first()
+    )
+    authors = {action.pk: _author_of(action, fallback) for action in actions}
     filled = set(
         ProgressUpdate.objects.filter(action__strategy=strategy, period__in=periods)
         .values_list("period_id", flat=True)
@@ -264,8 +293,11 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
     for i, period in enumerate(periods):
         if period.is_open:
             due = [action.pk for action in actions if stories[action.pk][i] is not None]
+            left = _left_to_update(actions, set(due))
             count = round(len(due) * MISSING_SHARE) or (1 if len(due) > 1 else 0)
-            missing |= {(pk, i) for pk in rng.sample(due, count)}
+            others = [pk for pk in due if pk not in left]
+            chosen = left | set(rng.sample(others, max(min(count - len(left), len(others)), 0)))
+            missing |= {(pk, i) for pk in chosen}
     updates = [
         ProgressUpdate(action=action, period=period, author=authors[action.pk], **vars(plan))
         for i, period in enumerate(periods)
@@ -287,100 +319,8 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
                     created=written, changed=written
                 )
     result.updates_written = len(updates)
+    result.authors = {update.author.username for update in updates if update.author is not None}
     return result
-
-
-def indicators_link(*, strategy: Strategy) -> list[WorkforceIndicator]:
-    """The strategy's workforce indicators, linking the standard ones if it has none."""
-    if not strategy.workforce_indicators.exists():
-        for order, (name, unit, higher, target, *_) in enumerate(INDICATORS, start=1):
-            indicator, _ = WorkforceIndicator.objects.get_or_create(
-                name=name,
-                defaults={"unit": unit, "higher_is_better": higher, "target": target, "order": order},
-            )
-            indicator.strategies.add(strategy)
-    return list(strategy.workforce_indicators.order_by("order", "name", "pk"))
-
-
-def _indicator_profile(indicator: WorkforceIndicator) -> tuple:
-    """The standard indicator this one is (by name, or by a word in it), or a generic one."""
-    known = {row[0]: row for row in INDICATORS}
-    if indicator.name in known:
-        return known[indicator.name]
-    name = indicator.name.lower()
-    for stem, standard in INDICATOR_WORDS:
-        if re.search(rf"\b{stem}", name):
-            return known[standard]
-    percent, higher = indicator.unit == "%", indicator.higher_is_better
-    if indicator.target is not None:
-        base = float(indicator.target) * (0.9 if higher else 1.15)
-    else:
-        base = (70.0 if higher else 10.0) if percent else 100.0
-    return (indicator.name, indicator.unit, higher, None, base, base * 0.03)
-
-
-def figure_value(*, indicator: WorkforceIndicator, quarter: Quarter, seed: int) -> Decimal:
-    """A plausible value for the indicator in the quarter, the same whichever strategy asks.
-
-    The value drifts from a starting level (in Q1 2014/15) part of the way to the target,
-    with a winter rise in absence and a wandering, quarter-to-quarter variation.
-    """
-    _, unit, higher, target, base, noise = _indicator_profile(indicator)
-    target = indicator.target if indicator.target is not None else target
-    unit = indicator.unit or unit
-    goal = float(target) if target is not None else base * (1.03 if higher else 0.93)
-    t = (quarter.year - 2014) * 4 + quarter.number - 1  # quarters since Q1 2014/15
-    value = base + 0.6 * (goal - base) * (1 - 0.9 ** max(t, 0))
-    if "absence" in indicator.name.lower() and quarter.number in (3, 4):
-        value += base * 0.1
-    # Each quarter keeps most of the last one's variation, so figures wander rather than
-    # jump; twelve quarters back is long enough for the start not to matter.
-    step, wander = quarter, 0.0
-    for _ in range(12):
-        step = step.previous()
-    while step < quarter:
-        step = step.next()
-        wander = 0.6 * wander + random.Random(f"{seed}:{indicator.name}:{step.label}").gauss(0, noise * 0.8)
-    value += wander
-    if unit == "%":
-        value = min(max(value, 0.0), 100.0)
-    places = Decimal("1") if unit == "people" else Decimal("0.1")
-    return Decimal(str(max(value, 0.0))).quantize(places)
-
-
-def workforce_figures_write(*, strategy: Strategy, periods: list[ReportingPeriod], seed: int) -> int:
-    """Write each indicator's whole-department figure per quarter; returns how many.
-
-    A closed quarter's existing figure is kept; the open quarter's is replaced.
-    """
-    indicators = indicators_link(strategy=strategy)
-    open_quarters = {(period.year, period.number) for period in periods if period.is_open}
-    wanted = {(period.year, period.number) for period in periods}
-    rows = [
-        (pk, indicator_id, (year, quarter))
-        for pk, indicator_id, year, quarter in WorkforceFigure.objects.filter(
-            indicator__in=indicators, scope=""
-        ).values_list("pk", "indicator_id", "year", "quarter")
-        if (year, quarter) in wanted
-    ]
-    stale = [pk for pk, _, quarter in rows if quarter in open_quarters]
-    kept = {(indicator_id, quarter) for _, indicator_id, quarter in rows if quarter not in open_quarters}
-    figures = [
-        WorkforceFigure(
-            indicator=indicator,
-            year=period.year,
-            quarter=period.number,
-            scope="",
-            value=figure_value(indicator=indicator, quarter=period.quarter, seed=seed),
-        )
-        for indicator in indicators
-        for period in periods
-        if (indicator.pk, (period.year, period.number)) not in kept
-    ]
-    with transaction.atomic():
-        WorkforceFigure.objects.filter(pk__in=stale).delete()
-        WorkforceFigure.objects.bulk_create(figures, batch_size=BATCH_SIZE)
-    return len(figures)
 
 
 def strategy_demo_write(*, strategy: Strategy, seed: int, quarters: list[Quarter] | None = None) -> StrategyResult:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from actions.models import Action
 from actions.permissions import can_edit_action
@@ -239,16 +240,76 @@ def test_updates_follow_the_rules_of_a_progress_update():
     assert in_progress.count(RAG.GREEN) > len(in_progress) / 2
 
 
-def test_the_author_is_the_demo_manager_if_there_is_one():
+def test_each_update_is_written_by_someone_who_may_write_it():
     build_strategy()
     demo_data()
-    assert not ProgressUpdate.objects.exclude(author=None).exists()
+    assert not ProgressUpdate.objects.exclude(author=None).exists()  # no users yet: nobody
+
+    wipe()
+    strategy = build_strategy()
+    demo_data(users=True)
+
+    planner = get_user_model().objects.get(username="planner")
+    updates = ProgressUpdate.objects.filter(action__strategy=strategy).select_related(
+        "author", "action__lead_officer_user"
+    )
+    authors = set()
+    for update in updates.prefetch_related("action__lead_teams__members"):
+        action, author = update.action, update.author
+        members = {member for team in action.lead_teams.all() for member in team.members.all()}
+        if action.lead_officer_user is not None:
+            assert author == action.lead_officer_user, action.reference
+        elif members:
+            assert author in members, action.reference  # a member of the action's own lead team
+        else:
+            assert author == planner, action.reference  # Organisational Planning, for a team with nobody
+        assert can_edit_action(author, action)
+        authors.add(author.username)
+    assert authors == {"planner", "manager", "manager2", "officer"}
+
+
+def needing_update(client, username: str) -> list[str]:
+    """The references "Your actions" lists as needing an update in the open quarter."""
+    client.force_login(get_user_model().objects.get(username=username))
+    actions = client.get(reverse("reporting:home")).context["actions"]
+    return [action.reference for action in actions if action.status_as_at is None]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_demo_manager_and_officer_have_actions_to_update_whatever_the_seed(client, seed):
+    strategy = build_strategy()
+    demo_data(users=True, seed=seed)
+
+    open_quarter = ReportingPeriod.objects.get(strategy=strategy, state=ReportingPeriod.State.OPEN)
+    finished = ProgressUpdate.objects.filter(status__in=[Status.COMPLETE, Status.CANCELLED]).values("action")
+    hr_open = strategy.actions.filter(lead_teams__name="Strategic HR").exclude(pk__in=finished)
+    assert len(needing_update(client, "manager")) >= min(2, hr_open.count())
+    officers = strategy.actions.get(lead_officer_user__username="officer")
+    assert needing_update(client, "officer") == [officers.reference]
+    assert not ProgressUpdate.objects.filter(period=open_quarter, action=officers).exists()
+    # About 30% missing in all: more only by the three kept for the demo users.
+    due = strategy.actions.exclude(pk__in=finished.exclude(period=open_quarter)).count()
+    missing = due - ProgressUpdate.objects.filter(period=open_quarter).count()
+    assert round(due * 0.3) <= missing <= max(round(due * 0.3), 3)
+
+
+def test_the_officer_leads_one_action_outside_the_managers_team_and_it_stays_so():
+    strategy = build_strategy()
+    output = demo_data(users=True)
+
+    officer = get_user_model().objects.get(username="officer")
+    [action] = Action.objects.filter(lead_officer_user=officer)
+    assert action.strategy == strategy
+    assert "Strategic HR" not in [team.name for team in action.lead_teams.all()]
+    assert action.is_ongoing  # it needs an update every quarter
+    assert action.lead_officer == "Dana Whitfield"
+    assert action.lead_names[0] == "Dana Whitfield"
+    assert f"User officer, lead officer of {action.reference}" in output
+    history = Action.history.count()
 
     demo_data(users=True)
-    manager = get_user_model().objects.get(username="manager")
-    open_updates = ProgressUpdate.objects.filter(period__state=ReportingPeriod.State.OPEN)
-    assert open_updates.exists()
-    assert set(open_updates.values_list("author", flat=True)) == {manager.pk}
+    assert list(Action.objects.filter(lead_officer_user=officer)) == [action]
+    assert Action.history.count() == history  # nothing saved again
 
 
 def test_no_user_is_created_without_users():
@@ -259,19 +320,20 @@ def test_no_user_is_created_without_users():
     assert demo_data(verbosity=0) == ""
 
 
-def test_users_creates_the_four_demo_users_who_can_sign_in(client):
+def test_users_creates_the_five_demo_users_who_can_sign_in(client):
     strategy = build_strategy()
     factories.UserFactory(username="manager", groups=[DMT], first_name="Old")  # reset, not duplicated
     output = demo_data(users=True)
 
     users = {user.username: user for user in get_user_model().objects.prefetch_related("groups", "teams")}
-    assert set(users) == {"planner", "manager", "manager2", "dmt"}
+    assert set(users) == {"planner", "manager", "manager2", "dmt", "officer"}
     groups = {name: [g.name for g in user.groups.all()] for name, user in users.items()}
     assert groups == {
         "planner": [ORGANISATIONAL_PLANNING],
         "manager": [MANAGER],
         "manager2": [MANAGER],
         "dmt": [DMT],
+        "officer": [MANAGER],
     }
     teams = {name: [t.name for t in user.teams.all()] for name, user in users.items()}
     assert teams == {
@@ -279,6 +341,7 @@ def test_users_creates_the_four_demo_users_who_can_sign_in(client):
         "manager": ["Strategic HR"],
         "manager2": ["Corporate Comms Team"],
         "dmt": [],
+        "officer": [],
     }
     assert users["planner"].is_staff and not users["manager"].is_staff
     assert all(user.first_name and user.last_name for user in users.values())

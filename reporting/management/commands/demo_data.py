@@ -6,8 +6,8 @@
 
 The same seed always writes the same data, and running it again changes nothing: closed
 quarters that already have updates are left alone and the open quarter is rewritten.
-Progress is written by `actions.demo`; this module makes the users and the synthetic
-strategy.
+Progress is written by `reporting.demo`; this module makes the users (and links the demo
+officer to the action they lead) and the synthetic strategy.
 """
 
 import calendar
@@ -22,7 +22,7 @@ from django.test.utils import override_settings
 
 from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Strategy
-from reporting.demo import BATCH_SIZE, DEMO_AUTHOR, StrategyResult, strategy_demo_write
+from reporting.demo import BATCH_SIZE, DEMO_MANAGER, DEMO_OFFICER, StrategyResult, strategy_demo_write
 from workforce.models import Team, TeamMembership
 from workforce.quarters import Quarter
 from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING
@@ -38,6 +38,7 @@ DEMO_USERS = (
     ("manager", "Gareth", "Hughes", MANAGER, False, "Strategic HR"),
     ("manager2", "Helen", "Okafor", MANAGER, False, "Corporate Comms Team"),
     ("dmt", "Margaret", "Ellis", DMT, False, None),
+    ("officer", "Dana", "Whitfield", MANAGER, False, None),
 )
 
 OUTCOME_TITLES = (
@@ -66,11 +67,12 @@ ACTION_DESCRIPTIONS = (
 
 
 @transaction.atomic
-def demo_users_create(*, strategy: Strategy | None) -> list[tuple[str, Team | None]]:
-    """Create or reset the four demo users; returns each username with the team it joined.
+def demo_users_create(*, strategy: Strategy | None) -> list[tuple[str, str]]:
+    """Create or reset the demo users; returns each username with where they work.
 
     `manager` leads actions (Strategic HR, or else the team leading most of the strategy's
-    actions); `manager2` is in another lead team, to show that it cannot edit them.
+    actions); `manager2` is in another lead team, to show that it cannot edit them;
+    `officer` is in no team but is the linked lead officer of one action (`officer_link`).
     """
     ranked = []
     if strategy is not None:
@@ -84,8 +86,9 @@ def demo_users_create(*, strategy: Strategy | None) -> list[tuple[str, Team | No
     manager2 = named.get("Corporate Comms Team")
     if manager2 is None or manager2 == manager:
         manager2 = next((team for team in ranked if team != manager), None)
-    teams = {"planner": named.get("Organisational Planning"), "manager": manager, "manager2": manager2, "dmt": None}
+    teams = {"planner": named.get("Organisational Planning"), DEMO_MANAGER: manager, "manager2": manager2}
     User = get_user_model()
+    users = {}
     for username, first_name, last_name, group_name, staff, _ in DEMO_USERS:
         try:
             group = Group.objects.get(name=group_name)
@@ -97,11 +100,48 @@ def demo_users_create(*, strategy: Strategy | None) -> list[tuple[str, Team | No
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([group])
-        team = teams[username]
+        team = teams.get(username)
         TeamMembership.objects.filter(user=user).exclude(team=team).delete()
         if team is not None:
             TeamMembership.objects.get_or_create(user=user, team=team)
-    return list(teams.items())
+        users[username] = user
+    led = officer_link(strategy=strategy, officer=users[DEMO_OFFICER], manager_team=manager)
+    where = {username: f" in {team}" if team else "" for username, team in teams.items()}
+    for username in (DEMO_MANAGER, "manager2"):
+        where[username] = where[username] or " in no team (no lead team found)"
+    where[DEMO_OFFICER] = f", lead officer of {led.reference}" if led else ", lead officer of nothing (no action found)"
+    return [(username, where.get(username, "")) for username, *_ in DEMO_USERS]
+
+
+def officer_link(*, strategy: Strategy | None, officer, manager_team: Team | None) -> Action | None:
+    """Make `officer` the linked lead officer of one action of the strategy; returns it.
+
+    The action is the first in document order that names a lead officer, else one led by a
+    single post (a team that is a role, such as Principal Social Worker), preferring an
+    ongoing action, and not one the demo manager's team leads. The officer's name is
+    written as the lead officer. Any other action linked to the officer is unlinked, and
+    nothing is saved that is already so: running again changes nothing.
+    """
+    chosen = None
+    if strategy is not None:
+        actions = list(strategy.actions.prefetch_related("lead_teams").order_by("order", "reference", "pk"))
+        others = [a for a in actions if manager_team is None or manager_team not in a.lead_teams.all()] or actions
+
+        def preference(action: Action) -> tuple:
+            teams = action.lead_teams.all()
+            by_post = len(teams) == 1 and teams[0].kind == Team.Kind.ROLE
+            return (not action.lead_officer, not by_post, not action.is_ongoing)
+
+        chosen = min(others, key=preference, default=None)  # min keeps document order among equals
+    name = officer.get_full_name()
+    for action in Action.objects.filter(lead_officer_user=officer).exclude(pk=getattr(chosen, "pk", None)):
+        action.lead_officer_user = None
+        action.lead_officer = "" if action.lead_officer == name else action.lead_officer
+        action.save(update_fields=["lead_officer_user", "lead_officer"])
+    if chosen is not None and (chosen.lead_officer_user_id != officer.pk or not chosen.lead_officer):
+        chosen.lead_officer_user, chosen.lead_officer = officer, chosen.lead_officer or name
+        chosen.save(update_fields=["lead_officer_user", "lead_officer"])
+    return chosen
 
 
 def _timescale(start: Quarter, due: Quarter, ongoing: bool) -> str:
@@ -229,24 +269,17 @@ class Command(BaseCommand):
         if self.verbosity:
             self.stdout.write(message)
 
-    def _report_users(self, teams):
-        for username, team in teams:
-            if team is not None:
-                where = f" in {team}"
-            elif username.startswith("manager"):
-                where = " in no team (no lead team found)"
-            else:
-                where = ""
+    def _report_users(self, users):
+        for username, where in users:
             self._say(f"User {username}{where}, password {DEMO_PASSWORD}")
 
     def _report(self, result: StrategyResult):
         periods = result.periods
         open_labels = ", ".join(p.label for p in periods if p.is_open) or "none"
-        author = get_user_model().objects.filter(username=DEMO_AUTHOR).exists()
         kept = f", {result.quarters_kept} closed quarters kept as they were" if result.quarters_kept else ""
+        authors = ", ".join(sorted(result.authors)) or "nobody (run with --users for the demo users)"
         self._say(
             f"{result.strategy.slug}: {len(periods)} quarters {periods[0].label} to {periods[-1].label} "
             f"(open: {open_labels}), {result.updates_written} updates written{kept}, "
-            f"{result.figures_written} workforce figures; updates by "
-            f"{DEMO_AUTHOR if author else 'nobody (run with --users for the demo users)'}"
+            f"{result.figures_written} workforce figures; updates by {authors}"
         )
