@@ -49,6 +49,7 @@ class ReportAction:
     period_reason: str | None
     lead_officer: str
     lead_officer_account: str | None
+    lead_officer_username: str | None
     lead_names: list[str] = field(default_factory=list)
 
     @property
@@ -235,6 +236,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         action_selectors.actions_as_at([period], Action.objects.filter(strategy=strategy))
         .annotate(
             outcome_number=F("outcome__number"),
+            lead_officer_username=F("lead_officer_user__username"),
             lead_officer_account=Concat(
                 "lead_officer_user__first_name", Value(" "), "lead_officer_user__last_name", output_field=CharField()
             ),
@@ -250,7 +252,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         names[action_id].append(name)
     for action in actions:
         # The lead officer first, as the document names them (or their account does), then the teams.
-        officer = action.lead_officer or (action.lead_officer_account or "").strip()
+        officer = action.lead_officer or (action.lead_officer_account or "").strip() or action.lead_officer_username
         action.lead_names = ([officer] if officer else []) + names[action.id]
     earlier = [p for p in periods if p.start < period.start]
     previous_period = earlier[-1] if earlier else None
