@@ -2,11 +2,12 @@
 export and the admin reads.
 
 An action's status in a quarter of its strategy is its update for that quarter; an action
-completed or cancelled in an earlier quarter stays so; any other action with no update for
-the quarter has "no update" (never last quarter's words as if current). Its RAG counts only
-while it is open (not complete or cancelled). It is overdue when it is not ongoing, is due by
-the quarter's end and is neither complete nor cancelled. It is an exception when it is Red,
-Amber, overdue or has no update, and exceptions are listed in that order.
+whose latest earlier update completed or cancelled it stays so (one taken up again since
+does not); any other action with no update for the quarter has "no update" (never last
+quarter's words as if current). Its RAG counts only while it is open (not complete or
+cancelled). It is overdue when it is not ongoing, is due by the quarter's end and is neither
+complete nor cancelled. It is an exception when it is Red, Amber, overdue or has no update,
+and exceptions are listed in that order.
 
 Each strategy runs its own quarters, so a list across strategies reads each action as at
 its own strategy's quarter: `actions_as_at` takes at most one quarter per strategy.
@@ -77,16 +78,15 @@ def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action]
     quarter (and so "no update"). Adds `status_as_at` (None: no update), `rag_as_at` (None
     unless open), `is_overdue`, `as_at_period_id`, and the quarter's update fields the lists
     and the report show (`period_progress`, ...). One query: the quarter and its update come
-    through LEFT JOINs; an earlier closure is one correlated subquery.
+    through LEFT JOINs; the latest earlier update is one correlated subquery.
     """
     # No quarter at all: an id that matches nothing (an empty IN would empty the whole query).
     period_ids = [period.pk for period in periods] or [0]
     queryset = Action.objects.all() if queryset is None else queryset
-    closed_before = ProgressUpdate.objects.filter(
+    latest_before = ProgressUpdate.objects.filter(
         action=OuterRef("pk"),
         period__strategy=OuterRef("strategy"),
         period__start__lt=OuterRef("as_at_start"),
-        status__in=CLOSED_STATUSES,
     ).order_by("-period__start")
     open_now = Q(this_update__status__isnull=False) & ~Q(this_update__status__in=CLOSED_STATUSES)
     return (
@@ -95,7 +95,14 @@ def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action]
             this_update=FilteredRelation("updates", condition=Q(updates__period__in=period_ids)),
         )
         .annotate(as_at_period_id=F("as_at__id"), as_at_start=F("as_at__start"), as_at_end=F("as_at__end"))
-        .alias(earlier_closed_status=Subquery(closed_before.values("status")[:1]))
+        .alias(latest_earlier_status=Subquery(latest_before.values("status")[:1]))
+        .alias(
+            earlier_closed_status=Case(
+                When(latest_earlier_status__in=CLOSED_STATUSES, then=F("latest_earlier_status")),
+                default=Value(None),
+                output_field=CharField(),
+            )
+        )
         .annotate(
             period_status=F("this_update__status"),
             period_progress=F("this_update__progress"),
