@@ -47,7 +47,7 @@ NOT_PAGES = {SIGN_IN, PDF}
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
-ACTION_LINK = re.compile(r'href="/actions/(\d+)/"')
+ACTION_LINK = re.compile(r'href="/actions/(\d+)/[^"]*"')  # the action, its update form, with any query
 PDF_LINK = re.compile(r'href="(/dashboard/[^"]+/report\.pdf)"')
 
 # Filled as the run goes; written out when locust quits.
@@ -214,9 +214,8 @@ class Manager(SignedInUser):
             allow_redirects=False,
             catch_response=True,
         ) as saved:
-            if saved.status_code == 302 and saved.headers.get("Location", "").rstrip("/").endswith(
-                f"/actions/{action_id}"
-            ):
+            location = urlsplit(saved.headers.get("Location", "")).path  # the action's page, any query aside
+            if saved.status_code == 302 and location.rstrip("/").endswith(f"/actions/{action_id}"):
                 saved.success()
                 acknowledged.append({"action": int(action_id), "token": token, "version": int(version.group(1))})
             elif saved.status_code == 200 and 'id="conflict"' in (saved.text or ""):

@@ -181,6 +181,17 @@ def main() -> int:
             f"{len(recovered)} of {len(results['hosts'])} "
             f"({goal(len(recovered) == len(results['hosts']), 'every server recovers by itself')})"
         )
+        back = {
+            host: min(
+                (r["start"] for r in requests if r["ok"] and r["server"] == host and r["start"] >= outage["started"]),
+                default=None,
+            )
+            for host in results["hosts"]
+        }
+        print(
+            "  first success after the database was back: "
+            + ", ".join(f"{host} +{t - outage['started']:.1f} s" if t else f"{host} never" for host, t in back.items())
+        )
         late = [r["start"] - outage["started"] for r in requests if not r["ok"] and r["start"] >= outage["started"]]
         if late:
             print(f"  last failure began {max(late):.1f} s after the database was back")
