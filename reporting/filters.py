@@ -36,6 +36,31 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = ["q", "strategy", "outcome", "lead_team", "status", "rag", "overdue", "needs_update"]
 
+    def __init__(self, data=None, queryset=None, *, listed=None, **kwargs):
+        """`listed`: the actions the page lists before any filter; the choices of strategy,
+        outcome and lead team are only those that occur in it (one query each)."""
+        super().__init__(data, queryset, **kwargs)
+        if listed is not None:
+            chosen = {name: self._chosen(name) for name in ("strategy", "outcome", "lead_team")}
+            self.filters["strategy"].queryset = Strategy.objects.filter(
+                Q(pk__in=listed.values("strategy_id")) | Q(pk=chosen["strategy"])
+            ).only("id", "title")
+            self.filters["outcome"].queryset = (
+                Outcome.objects.filter(Q(pk__in=listed.values("outcome_id")) | Q(pk=chosen["outcome"]))
+                .select_related("strategy")
+                .only("id", "number", "title", "strategy__slug")
+            )
+            leads = Action.lead_teams.through.objects.filter(action__in=listed.values("pk")).values("team_id")
+            self.filters["lead_team"].queryset = Team.objects.filter(Q(pk__in=leads) | Q(pk=chosen["lead_team"])).only(
+                "id", "name"
+            )
+
+    def _chosen(self, name: str) -> int | None:
+        """The id asked for in the address, kept as a choice: a dashboard count links to an
+        outcome with no actions, which must list none rather than fail to filter."""
+        value = (self.data or {}).get(name, "")
+        return int(value) if str(value).isdigit() else None
+
     def filter_search(self, queryset, name, value):
         words = value.split()
         for word in words:

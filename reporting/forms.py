@@ -1,13 +1,28 @@
-"""The managers' quarterly update form: validates and normalises, nothing more."""
+"""The managers' quarterly update form: validates and normalises, nothing more.
 
+The form asks only what the status needs. With JavaScript, GOV.UK Frontend reveals the
+completion date under "Complete" and the help needed from DMT under "Red", and
+static/js/update-form.js shows the RAG rating for open statuses and the reason for "On hold"
+and "Cancelled or superseded". Without JavaScript every field is shown, each saying when it
+is needed, and the same rules apply (reporting/services.py). What a status does not use is
+dropped here, so a field hidden by the page never refuses or changes an update.
+"""
+
+from crispy_forms.utils import TEMPLATE_PACK, render_field
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Div, Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
-from reporting.models import RAG, ProgressUpdate, Status
+from reporting.models import OPEN_STATUSES, RAG, ProgressUpdate, Status
 from reporting.services import progress_update_validate
+
+# The statuses each status-dependent question belongs to (the page shows these; the form
+# drops the answers of the others).
+RAG_STATUSES = [str(status) for status in OPEN_STATUSES]
+REASON_STATUSES = [str(Status.ON_HOLD), str(Status.CANCELLED)]
 
 
 def _max_length(name: str) -> int:
@@ -17,6 +32,43 @@ def _max_length(name: str) -> int:
 def _commentary(name: str) -> Field:
     """A commentary box with the GOV.UK character count for its limit."""
     return Field.textarea(name, rows=5 if name == "progress" else 3, max_characters=_max_length(name))
+
+
+class _Choice(ConditionalQuestion):
+    """A radio with content GOV.UK Frontend reveals when it is chosen.
+
+    crispy-forms-gds numbers conditional radios from 0 but plain radios from 1; numbering
+    from 1 here keeps every radio's id the same whichever way it is drawn, so the error
+    summary's link to the first choice (`#id_status_1`) reaches it.
+    """
+
+    def render(self, bound_field, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        # A choice that reveals nothing is a plain radio: no aria-controls naming a missing element.
+        template = "gds/layout/conditional_question.html" if self.fields else "gds/layout/radio_item.html"
+        labels = [str(label) for _, label in bound_field.field.choices]
+        position = labels.index(self.value) + 1
+        content = "".join(
+            render_field(field, form, context, template_pack=template_pack, **kwargs) for field in self.fields
+        )
+        context.update(
+            {
+                "choice": bound_field.field.choices[position - 1],
+                "field": bound_field,
+                "position": position,
+                "conditional_content": content,
+            }
+        )
+        return render_to_string(template, context.flatten())
+
+
+def _radios(name: str, choices, reveals: dict[str, list]) -> ConditionalRadios:
+    """Radios for `name`, each choice revealing the fields listed for its value."""
+    return ConditionalRadios(name, *(_Choice(str(label), *reveals.get(value, [])) for value, label in choices))
+
+
+def _shown_for(statuses: list[str], *fields) -> Div:
+    """Fields static/js/update-form.js shows only while one of `statuses` is chosen."""
+    return Div(*fields, css_class="app-update-form__for-status", data_statuses=" ".join(statuses))
 
 
 class ProgressUpdateForm(forms.Form):
@@ -31,7 +83,7 @@ class ProgressUpdateForm(forms.Form):
         choices=RAG.choices,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Not needed for a complete action: it shows as complete.",
+        help_text="For an action not started, in progress or on hold.",
     )
     progress = forms.CharField(
         label="Progress this quarter",
@@ -43,12 +95,13 @@ class ProgressUpdateForm(forms.Form):
         label="Help needed from DMT",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed for a Red rating: what the Departmental Management Team can do to unblock it.",
+        help_text="For a Red rating: what the Departmental Management Team can do to unblock it.",
     )
     reason = forms.CharField(
         label="Reason for being on hold or cancelled",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For an action on hold, cancelled or superseded.",
     )
     completed_on = DateInputField(
         label="Completion date",
@@ -75,17 +128,14 @@ class ProgressUpdateForm(forms.Form):
             self.fields[name].widget.attrs.setdefault("aria-describedby", "")
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.legend_size = Size.MEDIUM
+        self.helper.legend_size = Size.SMALL
         self.helper.label_size = Size.SMALL
         self.helper.layout = Layout(
-            Fieldset(
-                Field.radios("status", legend_size=Size.SMALL),
-                Field.radios("rag", legend_size=Size.SMALL),
-            ),
+            # Each group of radios is a fieldset with its question as the legend.
+            _radios("status", Status.choices, {Status.COMPLETE: [Field("completed_on")]}),
+            _shown_for(REASON_STATUSES, _commentary("reason")),
+            _shown_for(RAG_STATUSES, _radios("rag", RAG.choices, {RAG.RED: [_commentary("help_needed")]})),
             _commentary("progress"),
-            _commentary("help_needed"),
-            _commentary("reason"),
-            Field("completed_on"),
             _commentary("next_steps"),
             _commentary("evidence"),
             # The bound field, never crispy's Hidden(name, value): that compiles its value as a
@@ -105,15 +155,42 @@ class ProgressUpdateForm(forms.Form):
         """The cleaned values as the service takes them: blank text is "", a blank date None."""
         return {name: self.cleaned_data.get(name) for name in ProgressUpdate.REPORTED_FIELDS}
 
+    def _broken_rules(self) -> dict[str, list[ValidationError]]:
+        """The service's rules the values as they stand break, by field."""
+        try:
+            progress_update_validate(ProgressUpdate(**self.reported()))
+        except ValidationError as error:
+            return error.error_dict
+        return {}
+
     def clean(self):
         cleaned = super().clean()
         if "status" not in cleaned:
             return cleaned
+        # Every box counts its characters as typed, so one too long is refused even if the
+        # status does not use it.
+        too_long = {
+            name: [error for error in errors if error.code == "max_length"]
+            for name, errors in self._broken_rules().items()
+        }
+        # Drop what the chosen status and rating do not ask for: the page hides those
+        # fields, so their words must neither be saved nor refuse the update.
+        status = cleaned["status"]
+        if status not in RAG_STATUSES:
+            cleaned["rag"] = ""
+        if status not in REASON_STATUSES:
+            cleaned["reason"] = ""
+        if cleaned.get("rag") != RAG.RED:
+            cleaned["help_needed"] = ""
+        if status != Status.COMPLETE:
+            cleaned["completed_on"] = None
+            self.errors.pop("completed_on", None)  # a half-typed date the status does not use
         # The same rules as the service: checked here too so every error shows at once.
-        try:
-            progress_update_validate(ProgressUpdate(**self.reported()))
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field, message)
+        broken = self._broken_rules()
+        for name, errors in too_long.items():
+            if errors and name not in broken:
+                broken[name] = errors
+        for name, errors in broken.items():
+            for error in errors:
+                self.add_error(name, error)
         return cleaned

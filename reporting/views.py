@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import Action
@@ -21,6 +22,25 @@ from workforce.quarters import quarter_from_slug
 from workforce.roles import user_team_ids
 
 PAGE_SIZE = 25
+
+# The header sections an action's page can be reached from (`?from=`): the one named is
+# highlighted, and links and the save keep it.
+SECTIONS = {"yours": "reporting:home", "all": "reporting:list"}
+
+
+def _section(request: HttpRequest) -> str:
+    """The section the user came from, from a fixed set: anything else means "All actions"."""
+    section = request.GET.get("from", "")
+    return section if section in SECTIONS else "all"
+
+
+def _with_section(url: str, section: str) -> str:
+    return f"{url}?from={section}" if section != "all" else url
+
+
+def person_name(user) -> str:
+    """A person as every page names them: their full name, else their username."""
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
@@ -61,7 +81,7 @@ def _periods_asked(request: HttpRequest) -> list[ReportingPeriod]:
     return periods
 
 
-def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: dict) -> HttpResponse:
+def _action_list_page(request: HttpRequest, queryset, *, template: str, section: str, extra: dict) -> HttpResponse:
     periods = _periods_asked(request)
     # Those still needing an update in their quarter come first.
     actions = (
@@ -73,7 +93,7 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: d
         )
         .order_by("needs_first", "strategy__period_start", "order", "reference")
     )
-    filterset = ActionFilter(request.GET, queryset=actions)
+    filterset = ActionFilter(request.GET, queryset=actions, listed=queryset)
     if not periods:  # no quarter yet: there is no state to filter on
         for name in selectors.STATE_FILTERS:
             filterset.filters.pop(name)
@@ -96,6 +116,7 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, extra: d
             "actions": page.object_list,
             "querystring_without_page": query.urlencode(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "section": section,
             **extra,
         },
     )
@@ -108,33 +129,44 @@ def home(request: HttpRequest) -> HttpResponse:
     team_ids = user_team_ids(request.user)
     queryset = Action.objects.filter(Q(lead_teams__in=team_ids) | Q(lead_officer_user=request.user)).distinct()
     teams = Team.objects.filter(pk__in=team_ids).order_by("name")
-    return _action_list_page(request, queryset, template="actions/home.html", extra={"teams": teams})
+    return _action_list_page(request, queryset, template="actions/home.html", section="yours", extra={"teams": teams})
 
 
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
     """ "All actions", with the same filters, for everyone signed in."""
-    return _action_list_page(request, Action.objects.all(), template="actions/list.html", extra={})
+    return _action_list_page(request, Action.objects.all(), template="actions/list.html", section="all", extra={})
+
+
+def _updates(action: Action, period: ReportingPeriod | None) -> tuple[ProgressUpdate | None, list[ProgressUpdate]]:
+    """The action's update for `period` and its other updates, newest first: one query."""
+    updates = list(
+        ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
+    )
+    current = next((u for u in updates if period and u.period_id == period.pk), None)
+    return current, [u for u in updates if u is not current]
 
 
 def _detail_context(request: HttpRequest, action: Action) -> dict:
     # The strategy's open quarter, else its latest: a closed quarter says it is closed.
     period = selectors.period_to_report(list(selectors.periods_for_strategy(action.strategy)))
-    updates = list(
-        ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
-    )
-    current = next((u for u in updates if period and u.period_id == period.pk), None)
+    current, earlier = _updates(action, period)
     history = (
         action.history.select_related("history_user"),
         ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user", "period"),
     )
+    can_edit = can_edit_action(request.user, action)
+    section = _section(request)
     return {
         "action": action,
         "period": period,
         "current": current,
-        "earlier": [u for u in updates if u is not current],
-        "can_edit": can_edit_action(request.user, action),
+        "earlier": earlier,
+        "can_edit": can_edit,
+        "can_update": can_edit and period is not None and period.is_open,
+        "section": section,
+        "update_url": _with_section(reverse("reporting:update", args=[action.pk]), section),
         "measures": SuccessMeasure.objects.filter(recommendation_id=action.recommendation_id).order_by("number")
         if action.recommendation_id
         else [],
@@ -155,9 +187,10 @@ def _changes(action_history, update_history) -> list[dict]:
         for record in sorted(records, key=lambda r: r.history_date):
             label = f"Update for {record.period}" if is_update else "Action"
             previous = previous_by_object.get(record.id)
+            who = person_name(record.history_user)
             previous_by_object[record.id] = record
             if previous is None:
-                changes.append({"when": record.history_date, "who": record.history_user, "what": label, "diffs": []})
+                changes.append({"when": record.history_date, "who": who, "what": label, "diffs": []})
                 continue
             delta = record.diff_against(previous, excluded_fields=["changed", "version", "created", "lead_teams"])
             diffs = [
@@ -169,7 +202,7 @@ def _changes(action_history, update_history) -> list[dict]:
                 for change in delta.changes
             ]
             if diffs:
-                changes.append({"when": record.history_date, "who": record.history_user, "what": label, "diffs": diffs})
+                changes.append({"when": record.history_date, "who": who, "what": label, "diffs": diffs})
     return sorted(changes, key=lambda change: change["when"], reverse=True)
 
 
@@ -185,24 +218,26 @@ def _display(record, field_name: str, value) -> str:
 @login_required
 @require_GET
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action: this quarter's update as saved (with a link to change it), the earlier
+    updates and every change; the form itself is on the update page."""
     action = _get_action(request, pk)
-    context = _detail_context(request, action)
-    if context["can_edit"] and context["period"] and context["period"].is_open:
-        context["form"] = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(context["current"]))
-    return render(request, "actions/detail.html", context)
+    return render(request, "actions/detail.html", _detail_context(request, action))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """This quarter's update: the form (GET) and its save (POST), for those who may edit."""
+    """This quarter's update: the form (GET) and its save (POST), for those who may edit,
+    beside the action's earlier updates, before and after an error."""
     action = _get_action(request, pk, for_edit=True)
+    section = _section(request)
+    detail_url = _with_section(reverse("reporting:detail", args=[action.pk]), section)
     # Always the open quarter of the action's own strategy.
     period = selectors.period_open(action.strategy)
     if period is None:
         messages.info(request, f"No quarter of {action.strategy} is open for updates.")
-        return redirect("reporting:detail", action.pk)
-    current = ProgressUpdate.objects.filter(action=action, period=period).select_related("author").first()
+        return redirect(detail_url)
+    current, earlier = _updates(action, period)
     conflict = None
     if request.method == "POST":
         form = ProgressUpdateForm(request.POST)
@@ -222,7 +257,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 post["version"] = str(conflict.version if conflict else 0)
                 form = ProgressUpdateForm(post)
                 form.is_valid()
-                who = (conflict.author if conflict else None) or "Someone else"
+                who = person_name(conflict.author if conflict else None) or "Someone else"
                 form.add_error(
                     None,
                     f"{who} saved this update while you were editing "
@@ -230,11 +265,21 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"Your update for {period} was saved.")
-                return redirect("reporting:detail", action.pk)
+                return redirect(detail_url)
     else:
         form = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(current))
     return render(
         request,
         "actions/update.html",
-        {"action": action, "period": period, "form": form, "current": current, "conflict": conflict},
+        {
+            "action": action,
+            "period": period,
+            "form": form,
+            "current": current,
+            "conflict": conflict,
+            # Earlier quarters only: a later one exists when an earlier quarter was reopened.
+            "earlier": [u for u in earlier if u.period.start < period.start],
+            "section": section,
+            "detail_url": detail_url,
+        },
     )

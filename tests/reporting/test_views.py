@@ -189,14 +189,19 @@ def test_everyone_signed_in_reads_all_actions(client, request, action, period, w
 @pytest.mark.parametrize(
     ("who", "can_edit"), [("manager", True), ("planner", True), ("outsider", False), ("dmt", False)]
 )
-def test_everyone_reads_an_action_and_only_editors_get_the_form(client, request, action, period, who, can_edit):
+def test_everyone_reads_an_action_and_only_editors_are_offered_the_update(
+    client, request, action, period, who, can_edit
+):
     client.force_login(request.getfixturevalue(who))
     response = client.get(detail_url(action))
     assert response.status_code == 200
     html = html_of(response)
     assert action.description in html
-    assert ("form" in response.context) is can_edit
-    assert (f'action="{update_url(action)}"' in html) is can_edit
+    # The form lives on the update page only: the action page links to it.
+    assert "form" not in response.context
+    assert 'name="status"' not in html
+    assert (f'href="{update_url(action)}"' in html) is can_edit
+    assert ("Write this quarter's update" in html) is can_edit
     assert ("Only the lead officer, members of the lead teams" in html) is not can_edit
 
 
@@ -328,7 +333,9 @@ def test_after_saving_the_action_page_shows_the_update(client, manager, action, 
     assert response.context["current"].progress == "Waiting for the survey results."
     assert "Waiting for the survey results." in html
     assert 'app-rag--amber">Amber<' in html
-    assert "Change the update for Q3 2016/17" in html
+    assert "Change this quarter's update" in html
+    assert f'href="{update_url(action)}"' in html
+    assert 'name="progress"' not in html  # the saved update, not the form again
 
 
 def test_change_history_shows_from_and_to_after_a_second_change(client, manager, action, period):
