@@ -32,8 +32,9 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
             **charts.report_charts(report),
         },
     )
-    # Whole fonts: subsetting them costs more time than the few kilobytes it saves.
-    return HTML(string=html, base_url=base_url).write_pdf(full_fonts=True)
+    # Tagged PDF/UA-1: a structure tree, the document's title and language, so a screen
+    # reader can read it. Whole fonts: subsetting them costs more time than it saves.
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", full_fonts=True)
 
 
 def state_words(action) -> tuple[str, str]:

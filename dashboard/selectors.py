@@ -3,7 +3,9 @@
 Everything the dashboard, the PDF and the spreadsheet show comes from `report_build`, in
 a fixed number of queries whatever the number of actions: the actions as at the quarter
 (one query plus one for lead teams), their state a quarter earlier (one), the outcomes,
-the indicators and their figures, and the risks (one each).
+the indicators and their figures, and the risks (one each), the trend across the quarters
+so far (one UNION query of the same as-at rule, counted by state in the database) and DMT's
+decisions on this and the previous quarter's requests for help (one).
 """
 
 from collections import Counter, defaultdict
@@ -13,14 +15,14 @@ from decimal import Decimal
 from functools import cache
 from urllib.parse import urlencode
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
 from actions.models import Action
 from outcomes.models import Outcome, Strategy
 from reporting import selectors as action_selectors
-from reporting.models import RAG, PeriodEvent, ReportingPeriod, Status
+from reporting.models import RAG, DmtDecision, PeriodEvent, ReportingPeriod, Status
 from workforce.models import WorkforceFigure, WorkforceIndicator
 
 
@@ -51,6 +53,8 @@ class ReportAction:
     lead_officer_account: str | None
     lead_officer_username: str | None
     lead_names: list[str] = field(default_factory=list)
+    decision: "Decision | None" = None
+    previous_decision: "Decision | None" = None
 
     @property
     def pk(self) -> int:
@@ -66,7 +70,7 @@ def action_url_pattern() -> str:
     return reverse("reporting:detail", kwargs={"pk": 987654321}).replace("987654321", "{}")
 
 
-REPORT_COLUMNS = [f.name for f in fields(ReportAction) if f.name != "lead_names"]
+REPORT_COLUMNS = [f.name for f in fields(ReportAction) if f.name not in ("lead_names", "decision", "previous_decision")]
 
 # The headline's rows, in the order the DMT reads them: (key, label, list filter).
 HEADLINE = [
@@ -108,16 +112,39 @@ class Counts:
         """Count actions (anything with `status_as_at`, `rag_as_at`, `is_overdue`).
 
         Tallies the few distinct states first, so 1,000 actions cost a handful of additions.
+        Each count is its headline filter applied to the rows (selectors.state_matches), so
+        a count always equals the number of actions its link lists.
         """
+        return cls.of_tallies(Counter(_State(a.status_as_at, a.rag_as_at, bool(a.is_overdue)) for a in actions).items())
+
+    @classmethod
+    def of_tallies(cls, tallies) -> "Counts":
+        """Counts from (state, number) pairs already counted by the database (the trend)."""
         counts = cls()
-        # Each count is its headline filter applied to the rows (selectors.state_matches), so
-        # a count always equals the number of actions its link lists.
-        for state, number in Counter(_State(a.status_as_at, a.rag_as_at, bool(a.is_overdue)) for a in actions).items():
+        for state, number in tallies:
             counts.total += number
             for key, _label, filters in HEADLINE[1:]:
                 if all(action_selectors.state_matches(state, name, value) for name, value in filters.items()):
                     setattr(counts, key, getattr(counts, key) + number)
         return counts
+
+    @property
+    def segments(self) -> list[tuple[str, str, int]]:
+        """The actions split into states that do not overlap, for the charts: (key, label, number).
+
+        Complete, Green, Amber and Red, then open actions with no rating (on hold or not
+        rated), cancelled, and no update: each action in exactly one, so the parts add up.
+        """
+        rated = self.complete + self.on_track + self.at_risk + self.off_track + self.cancelled + self.no_update
+        return [
+            ("complete", "Complete", self.complete),
+            ("on_track", "On track (Green)", self.on_track),
+            ("at_risk", "At risk (Amber)", self.at_risk),
+            ("off_track", "Off track (Red)", self.off_track),
+            ("unrated", "On hold or no rating", self.total - rated),
+            ("cancelled", "Cancelled or superseded", self.cancelled),
+            ("no_update", "No update", self.no_update),
+        ]
 
     @property
     def percent_complete(self) -> int:
@@ -145,6 +172,10 @@ class Direction:
         if now.score < before.score - 0.005:
             return cls("↓", "Worsening")
         return cls("→", "No change")
+
+
+# The key figures across the top of the report, by headline key.
+KEY_FIGURES = ["total", "complete", "on_track", "at_risk", "off_track", "no_update", "overdue"]
 
 
 @dataclass
@@ -213,6 +244,39 @@ class Report:
     indicators: list[IndicatorRow]
     risks: list = field(default_factory=list)
     reopenings: list = field(default_factory=list)
+    trend: list["TrendRow"] = field(default_factory=list)
+    # DMT's decisions by action id: on this quarter's requests for help, and on last quarter's.
+    decisions: dict[int, "Decision"] = field(default_factory=dict)
+    previous_decisions: dict[int, "Decision"] = field(default_factory=dict)
+
+    @property
+    def key_figures(self) -> list[HeadlineRow]:
+        by_key = {row.key: row for row in self.headline}
+        return [by_key[key] for key in KEY_FIGURES]
+
+    @property
+    def exceptions_by_outcome(self) -> list[tuple[Outcome, list[ReportAction]]]:
+        """The exceptions grouped by outcome in document order, each group in exception order."""
+        grouped: dict[int, list[ReportAction]] = defaultdict(list)
+        for action in self.exceptions:
+            grouped[action.outcome_id].append(action)
+        return [(row.outcome, grouped[row.outcome.pk]) for row in self.outcomes if grouped[row.outcome.pk]]
+
+
+@dataclass
+class TrendRow:
+    period: ReportingPeriod
+    counts: Counts
+
+
+@dataclass
+class Decision:
+    """DMT's response to one action's request for help in one quarter."""
+
+    outcome: str
+    outcome_label: str
+    note: str
+    period_label: str
 
 
 def list_url(strategy: Strategy, period: ReportingPeriod, outcome: Outcome | None = None, **filters) -> str:
@@ -256,16 +320,15 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         action.lead_names = ([officer] if officer else []) + names[action.id]
     earlier = [p for p in periods if p.start < period.start]
     previous_period = earlier[-1] if earlier else None
+    # The trend across the quarters so far, by outcome: last quarter's counts (direction of
+    # travel) come from it too, by the same as-at rule.
+    trend_tallies = _trend_tallies(strategy, [p for p in periods if p.start <= period.start])
     previous_by_outcome: dict[int, Counts] = {}
     if previous_period is not None:
-        # The same as-at rule a quarter earlier: only what direction of travel needs.
-        before = action_selectors.actions_as_at([previous_period], Action.objects.filter(strategy=strategy)).values(
-            "outcome_id", "status_as_at", "rag_as_at", "is_overdue"
-        )
-        previous_rows: dict[int, list[_Row]] = defaultdict(list)
-        for row in before:
-            previous_rows[row["outcome_id"]].append(_Row(**row))
-        previous_by_outcome = {outcome_id: Counts.of(rows) for outcome_id, rows in previous_rows.items()}
+        previous_by_outcome = {
+            outcome_id: Counts.of_tallies(tallies)
+            for outcome_id, tallies in trend_tallies.get(previous_period.pk, {}).items()
+        }
 
     counts = Counts.of(actions)
     actions_by_outcome: dict[int, list[ReportAction]] = defaultdict(list)
@@ -291,7 +354,19 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         and next_quarter.start <= a.due_date <= next_quarter.end
         and a.status_as_at not in (Status.COMPLETE, Status.CANCELLED)
     ]
+    trend = [
+        TrendRow(p, Counts.of_tallies(t for tallies in trend_tallies.get(p.pk, {}).values() for t in tallies))
+        for p in periods
+        if p.start <= period.start
+    ]
+    decisions, previous_decisions = _decisions(period, previous_period)
+    for action in actions:
+        action.decision = decisions.get(action.id)
+        action.previous_decision = previous_decisions.get(action.id)
     return Report(
+        trend=trend,
+        decisions=decisions,
+        previous_decisions=previous_decisions,
         strategy=strategy,
         period=period,
         previous_period=previous_period,
@@ -313,16 +388,6 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
             .order_by("at")
         ),
     )
-
-
-@dataclass(slots=True)
-class _Row:
-    """A previous quarter's row: just what Counts reads."""
-
-    outcome_id: int
-    status_as_at: str | None
-    rag_as_at: str | None
-    is_overdue: bool
 
 
 def _indicator_rows(strategy, period, previous_period) -> list[IndicatorRow]:
@@ -347,3 +412,79 @@ def _indicator_rows(strategy, period, previous_period) -> list[IndicatorRow]:
         )
         for indicator in indicators
     ]
+
+
+TREND_STATE = ["as_at_period_id", "outcome_id", "status_as_at", "rag_as_at", "is_overdue"]
+
+
+def _trend_tallies(strategy: Strategy, periods: list[ReportingPeriod]) -> dict[int, dict[int, list]]:
+    """For each of `periods` (the strategy's quarters so far) and each outcome, the actions
+    counted by state: {period id: {outcome id: [(state, number), ...]}}.
+
+    One query: for each quarter the same as-at rule (`actions_as_at`), counted by state in
+    the database, the quarters joined by UNION ALL. A strategy has a few dozen quarters at most.
+    """
+    if not periods:
+        return {}
+    actions = Action.objects.filter(strategy=strategy)
+    parts = [
+        action_selectors.actions_as_at([p], actions).order_by().values(*TREND_STATE).annotate(number=Count("id"))
+        for p in periods
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    tallies: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        state = _State(row["status_as_at"], row["rag_as_at"], bool(row["is_overdue"]))
+        tallies[row["as_at_period_id"]][row["outcome_id"]].append((state, row["number"]))
+    return tallies
+
+
+def _decisions(period, previous_period) -> tuple[dict[int, Decision], dict[int, Decision]]:
+    """DMT's decisions on the help asked in this quarter and the one before, by action id: one query."""
+    wanted = [p.pk for p in (period, previous_period) if p is not None]
+    labels = dict(DmtDecision.Outcome.choices)
+    now: dict[int, Decision] = {}
+    before: dict[int, Decision] = {}
+    rows = DmtDecision.objects.filter(update__period__in=wanted).values_list(
+        "update__action_id", "update__period_id", "outcome", "note"
+    )
+    for action_id, period_id, outcome, note in rows:
+        which, label = (now, period.label) if period_id == period.pk else (before, previous_period.label)
+        which[action_id] = Decision(outcome, labels.get(outcome, outcome), note, label)
+    return now, before
+
+
+@dataclass
+class SummaryRow:
+    strategy: Strategy
+    period: ReportingPeriod | None
+    counts: Counts
+    figures: list[HeadlineRow]
+
+
+def strategies_summary() -> list[SummaryRow]:
+    """Every strategy, one row each, counted as at its open quarter (else its latest).
+
+    Three queries whatever the number of actions: the strategies, their quarters, and one
+    count by strategy and state in the database (the same as-at rule as every report).
+    """
+    strategies = list(Strategy.objects.order_by("title"))
+    periods = {p.strategy_id: p for p in action_selectors.periods_to_report() if p is not None}
+    tallies: dict[int, list] = defaultdict(list)
+    rows = (
+        action_selectors.actions_as_at(periods.values())
+        .filter(strategy_id__in=list(periods))
+        .order_by()
+        .values("strategy_id", "status_as_at", "rag_as_at", "is_overdue")
+        .annotate(number=Count("id"))
+    )
+    for row in rows:
+        state = _State(row["status_as_at"], row["rag_as_at"], bool(row["is_overdue"]))
+        tallies[row["strategy_id"]].append((state, row["number"]))
+    summary = []
+    for strategy in strategies:
+        period = periods.get(strategy.pk)
+        counts = Counts.of_tallies(tallies[strategy.pk])
+        figures = _headline_rows(counts, strategy, period) if period else []
+        summary.append(SummaryRow(strategy, period, counts, [f for f in figures if f.key in KEY_FIGURES]))
+    return summary

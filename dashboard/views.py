@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports
-from dashboard.selectors import Report, report_build
+from dashboard.selectors import Report, report_build, strategies_summary
 from outcomes.models import Strategy
 from reporting import selectors as action_selectors
+from workforce.roles import is_planner
 
 
 def _report(slug: str, quarter: str) -> Report:
@@ -32,6 +33,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def summary(request: HttpRequest) -> HttpResponse:
+    """Every strategy on one page, one row each, at its open quarter (else its latest)."""
+    return render(request, "dashboard/summary.html", {"rows": strategies_summary()})
+
+
+@login_required
+@require_GET
 def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, slug=slug)
     period = action_selectors.period_to_report(list(action_selectors.periods_for_strategy(strategy)))
@@ -50,6 +58,7 @@ def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
         {
             "report": report,
             "strategies": Strategy.objects.only("slug", "title"),
+            "is_planner": is_planner(request.user),
             **charts.report_charts(report),
         },
     )

@@ -1,0 +1,71 @@
+"""The dashboard read at a glance, on a laptop (1,280 px) and a phone (375 px): the key
+figures, charts whose text is never under 12 px on screen, axe with no violations at all,
+and the print view."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KEY_FIGURES = {
+    "Actions": 6,
+    "Complete": 1,
+    "On track (Green)": 1,
+    "At risk (Amber)": 0,
+    "Off track (Red)": 1,
+    "No update this quarter": 2,
+    "Overdue": 1,
+}
+
+# Each chart text's size on screen: its computed font size times the SVG's scale.
+SVG_TEXT_SIZES = """
+() => Array.from(document.querySelectorAll("svg.app-chart text")).map((text) => {
+  const matrix = text.getScreenCTM();
+  const scale = Math.hypot(matrix.a, matrix.b);
+  return {text: text.textContent, px: parseFloat(getComputedStyle(text).fontSize) * scale};
+})
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_dashboard_reads_at_a_glance(page, live_server, sign_in, axe, dmt, timeline, width):
+    period = timeline["q3"]
+    period.key_messages = "Recruitment is ahead of plan.\n\nAgency use is still too high."
+    period.strategic_lead = "Jane Smith"
+    period.save()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "dmt")
+
+    # The key figures, in a row, each a link to the actions it counts.
+    figures = page.locator("#key-figures li")
+    expect(figures).to_have_count(len(KEY_FIGURES))
+    for label, value in KEY_FIGURES.items():
+        figure = figures.filter(has_text=label)
+        expect(figure.locator(".app-key-figure__value")).to_have_text(str(value))
+        assert "/actions/?" in figure.get_by_role("link").get_attribute("href")
+    expect(page.locator("#key-messages")).to_contain_text("Agency use is still too high.")
+    expect(page.locator("#key-messages")).to_contain_text("Strategic lead: Jane Smith")
+
+    # A chart for the whole strategy, one for each outcome, and the trend; all text 12 px or more.
+    expect(page.locator("#outcome-charts svg.app-chart")).to_have_count(2)
+    expect(page.locator("#trend svg.app-chart")).to_have_count(1)
+    sizes = page.evaluate(SVG_TEXT_SIZES)
+    assert sizes, "the charts have text"
+    small = [size for size in sizes if size["px"] < 12]
+    assert not small, f"chart text under 12 px at {width} px wide: {small}"
+    # Every state in a chart is named in words beside its pattern.
+    expect(page.locator("#at-a-glance svg.app-chart")).to_contain_text("No update: 2")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    results = axe.run(page)
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in results.response["violations"]]
+    assert not violations, violations
+
+    # Printed: the report alone, exceptions unfolded, charts kept.
+    page.emulate_media(media="print")
+    expect(page.locator("#exceptions")).to_contain_text("DMT to agree funding for A")
+    expect(page.locator("#exceptions .govuk-details__text").first).to_be_visible()
+    expect(page.locator("#key-figures")).to_be_visible()
+    expect(page.locator("#outcome-charts svg.app-chart").first).to_be_visible()
+    expect(page.get_by_role("link", name="Download the report (PDF)")).to_be_hidden()
+    page.screenshot(path=f"/tmp/dashboard-{width}.png", full_page=True)
