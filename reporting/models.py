@@ -69,6 +69,17 @@ class ReportingPeriod(models.Model):
         max_length=1000,
         help_text="Given when the quarter falls outside the strategy's own period.",
     )
+    # What the planner writes for DMT: it opens the dashboard and the PDF, and is fixed once
+    # the quarter closes (reporting.services.key_messages_set).
+    key_messages = models.TextField(
+        "key messages",
+        blank=True,
+        max_length=2000,
+        help_text="A short narrative for DMT that opens the dashboard and the PDF.",
+    )
+    strategic_lead = models.CharField(
+        "strategic lead", blank=True, max_length=200, help_text="The name of the strategic lead for the strategy."
+    )
 
     objects = PeriodManager()
 
@@ -228,3 +239,51 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.reference} in {self.period}"
+
+
+# --- The DMT meeting: key messages and decisions ----------------------------------------------
+# DMT's answer to a Red action's request for help hangs off the update that asked for it.
+
+
+class DmtDecision(models.Model):
+    """DMT's response to the help a Red action asked for in a quarter, recorded after the meeting."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+        DEFERRED = "deferred", "Deferred"
+
+    update = models.OneToOneField(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="dmt_decision",
+        verbose_name="update asking for help",
+    )
+    outcome = models.CharField("DMT's decision", max_length=10, choices=Outcome.choices)
+    note = models.TextField(
+        "note", blank=True, max_length=1000, help_text="What DMT agreed, why it declined, or when it will decide."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="recorded by",
+    )
+    decided_at = models.DateTimeField("recorded", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update__period__start", "update__action__order"]
+        verbose_name = "DMT decision"
+        verbose_name_plural = "DMT decisions"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["agreed", "declined", "deferred"]), name="dmt_decision_outcome_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DMT {self.get_outcome_display().lower()}: {self.update}"

@@ -10,8 +10,9 @@ from django.utils.text import capfirst
 
 from actions.models import Action
 from actions.permissions import can_edit_action
-from reporting.models import RAG, PeriodEvent, ProgressUpdate, ReportingPeriod, Status
+from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, ReportingPeriod, Status
 from workforce.quarters import Quarter
+from workforce.roles import is_planner
 
 
 @dataclass
@@ -228,3 +229,58 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         locked.save(update_fields=["state"])
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.REOPENED, by=user, reason=reason.strip())
     return locked
+
+
+# --- The DMT meeting: key messages and decisions ----------------------------------------------
+
+
+def key_messages_set(*, period: ReportingPeriod, user, key_messages: str, strategic_lead: str) -> ReportingPeriod:
+    """Write the quarter's key messages and strategic lead, as a planner, while it is open.
+
+    A closed quarter's report never changes, so its key messages are refused (PermissionDenied).
+    """
+    if not is_planner(user):
+        raise PermissionDenied("Only Organisational Planning writes the key messages.")
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if not locked.is_open:
+            raise PermissionDenied(f"{locked} is closed: its key messages can no longer be changed.")
+        locked.key_messages = (key_messages or "").strip()
+        locked.strategic_lead = (strategic_lead or "").strip()
+        locked.full_clean(exclude=["start", "end"], validate_constraints=False)
+        locked.save(update_fields=["key_messages", "strategic_lead"])
+    return locked
+
+
+def dmt_decision_open(period: ReportingPeriod, periods: list[ReportingPeriod]) -> bool:
+    """Whether DMT's decisions on a quarter's requests for help may still be recorded.
+
+    DMT meets once the quarter's report has gone to it, usually after the quarter is closed,
+    so decisions are taken while the quarter is open and after it closes, until a later
+    quarter of the strategy closes: that later quarter's report shows them, and a closed
+    report never changes. `periods` are the strategy's quarters.
+    """
+    return not any(p.start > period.start and not p.is_open for p in periods)
+
+
+def dmt_decision_record(*, update: ProgressUpdate, user, outcome: str, note: str = "") -> DmtDecision:
+    """Record (or change) DMT's response to the help a Red update asked for, as a planner.
+
+    Refuses (PermissionDenied) anyone but Organisational Planning and a quarter whose
+    decisions are fixed (`dmt_decision_open`); refuses (ValidationError) an update that
+    asked for no help.
+    """
+    if not is_planner(user):
+        raise PermissionDenied("Only Organisational Planning records DMT's decisions.")
+    if update.rag != RAG.RED or not (update.help_needed or "").strip():
+        raise ValidationError("DMT decides on the help asked by a Red action.", code="no_request")
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=update.period_id)
+        periods = list(ReportingPeriod.objects.filter(strategy_id=period.strategy_id))
+        if not dmt_decision_open(period, periods):
+            raise PermissionDenied(f"A later quarter's report has closed: DMT's decisions on {period} are fixed.")
+        decision = DmtDecision.objects.filter(update=update).first() or DmtDecision(update=update)
+        decision.outcome, decision.note, decision.decided_by = outcome, (note or "").strip(), user
+        decision.full_clean()
+        decision.save()
+    return decision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import cycle_views, views
+from reporting import cycle_views, dmt_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("returns/<slug:strategy>/<slug:quarter>/close/", cycle_views.returns_close, name="returns_close"),
     path("returns/<slug:strategy>/<slug:quarter>/reopen/", cycle_views.returns_reopen, name="returns_reopen"),
     path("returns/<slug:strategy>/<slug:quarter>/reminders/", cycle_views.returns_reminders, name="returns_reminders"),
+    # The DMT meeting: key messages and DMT's decisions on requests for help.
+    path("returns/<slug:strategy>/<slug:quarter>/dmt/", dmt_views.dmt_page, name="dmt"),
+    path("returns/<slug:strategy>/<slug:quarter>/dmt/<int:update>/", dmt_views.dmt_decision, name="dmt_decision"),
 ]

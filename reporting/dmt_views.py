@@ -1,0 +1,136 @@
+"""Organisational Planning's pages for the DMT meeting: the quarter's key messages, and DMT's
+response to each Red action's request for help. Planners only; the writes are in services."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from reporting import returns, services
+from reporting.models import RAG, DmtDecision, ProgressUpdate, ReportingPeriod
+from workforce.quarters import quarter_from_slug
+from workforce.roles import is_planner
+
+
+class KeyMessagesForm(forms.Form):
+    key_messages = forms.CharField(
+        label="Key messages",
+        help_text="A short summary for DMT: what went well, what needs its attention. It opens the report and the PDF.",
+        required=False,
+        max_length=ReportingPeriod._meta.get_field("key_messages").max_length,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
+    )
+    strategic_lead = forms.CharField(
+        label="Strategic lead",
+        help_text="The name of the strategic lead, as DMT knows them.",
+        required=False,
+        max_length=ReportingPeriod._meta.get_field("strategic_lead").max_length,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "name"}),
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="DMT's decision",
+        choices=DmtDecision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select DMT's decision"},
+    )
+    note = forms.CharField(
+        label="Note for the lead",
+        help_text="What DMT agreed, why it declined, or when it will decide.",
+        required=False,
+        max_length=DmtDecision._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+    )
+
+
+def _get_period(request: HttpRequest, strategy: str, quarter: str) -> tuple[ReportingPeriod, list[ReportingPeriod]]:
+    """The strategy's quarter and all its quarters, for a planner; PermissionDenied otherwise."""
+    if not is_planner(request.user):
+        raise PermissionDenied("Only Organisational Planning prepares the DMT meeting.")
+    try:
+        wanted = quarter_from_slug(quarter)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    periods = returns.strategy_periods(strategy)
+    period = next((p for p in periods if p.quarter == wanted), None)
+    if period is None:
+        raise Http404(f"The strategy has no quarter {wanted.label}")
+    return period, periods
+
+
+def _requests_for_help(period: ReportingPeriod):
+    """The quarter's Red updates that asked DMT for help, with any decision: one query."""
+    return (
+        ProgressUpdate.objects.filter(period=period, rag=RAG.RED)
+        .exclude(help_needed="")
+        .select_related("action", "dmt_decision", "dmt_decision__decided_by")
+        .order_by("action__order", "action__reference")
+    )
+
+
+def _dmt_url(period: ReportingPeriod) -> str:
+    return reverse("reporting:dmt", args=[period.strategy.slug, period.slug])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dmt_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
+    """The quarter's key messages (written while it is open) and its requests for help."""
+    period, periods = _get_period(request, strategy, quarter)
+    initial = {"key_messages": period.key_messages, "strategic_lead": period.strategic_lead}
+    form = KeyMessagesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if not period.is_open:
+            raise PermissionDenied(f"{period} is closed: its key messages can no longer be changed.")
+        if form.is_valid():
+            try:
+                services.key_messages_set(period=period, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"The key messages for {period} were saved.")
+                return redirect(_dmt_url(period))
+    return render(
+        request,
+        "reporting/dmt_page.html",
+        {
+            "period": period,
+            "strategy": period.strategy,
+            "form": form,
+            "requests": list(_requests_for_help(period)),
+            "decisions_open": services.dmt_decision_open(period, periods),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dmt_decision(request: HttpRequest, strategy: str, quarter: str, update: int) -> HttpResponse:
+    """Record DMT's response to one Red action's request for help in the quarter."""
+    period, periods = _get_period(request, strategy, quarter)
+    asked = get_object_or_404(_requests_for_help(period), pk=update)
+    if not services.dmt_decision_open(period, periods):
+        messages.info(request, f"A later quarter has closed: DMT's decisions on {period} are fixed.")
+        return redirect(_dmt_url(period))
+    existing = getattr(asked, "dmt_decision", None)
+    initial = {"outcome": existing.outcome, "note": existing.note} if existing else None
+    form = DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dmt_decision_record(update=asked, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"DMT's decision on {asked.action.reference} was saved.")
+            return redirect(_dmt_url(period))
+    return render(
+        request,
+        "reporting/dmt_decision.html",
+        {"period": period, "strategy": period.strategy, "form": form, "asked": asked},
+    )
