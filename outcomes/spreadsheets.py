@@ -70,15 +70,19 @@ def imported_value(value):
 
 def text_cell(sheet, value) -> Cell:
     """A workbook cell for `value`: text is always a text cell, never a formula or an error code."""
+    formula_like = is_formula_like(value)
     if isinstance(value, str):
+        # A workbook reader sees a carriage return as a line break; write one, so the file
+        # reads the same whichever XML library wrote it.
         value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     try:
         cell = Cell(sheet, value=value)
     except ValueError:  # a type a workbook cannot hold: its text
         cell = Cell(sheet, value=str(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"
-        if is_formula_like(cell.value):
+        if formula_like or is_formula_like(cell.value):
             cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
     return cell
 
@@ -110,22 +114,27 @@ def check_upload_size(upload) -> None:
         )
 
 
-def check_archive(data: bytes) -> None:
-    """Refuse a workbook whose archive would unpack too far, from its directory alone."""
+def check_archive(
+    data: bytes,
+    *,
+    unreadable: str = XLSX_UNREADABLE,
+    too_large: str = "The spreadsheet is too large once unpacked (more than {limit}). "
+    "Remove other sheets, pictures and formatting, or save it as CSV, and try again.",
+    expands: str = EXPANDS,
+) -> None:
+    """Refuse an archive (a workbook, a Word document) that would unpack too far, from its
+    directory alone. The messages name the kind of file; ``too_large`` gets the ``{limit}``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except Exception as error:  # not a zip archive at all, or a damaged one
-        raise SpreadsheetRefused(XLSX_UNREADABLE) from error
+        raise SpreadsheetRefused(unreadable) from error
     limit = max_unpacked_bytes()
     if sum(member.file_size for member in members) > limit:
-        raise SpreadsheetRefused(
-            f"The spreadsheet is too large once unpacked (more than {filesizeformat(limit)}). "
-            "Remove other sheets, pictures and formatting, or save it as CSV, and try again."
-        )
+        raise SpreadsheetRefused(too_large.format(limit=filesizeformat(limit)))
     for member in members:
         if member.file_size > RATIO_CHECKED_ABOVE and member.file_size > MAX_UNPACK_RATIO * member.compress_size:
-            raise SpreadsheetRefused(EXPANDS)
+            raise SpreadsheetRefused(expands)
 
 
 def read_rows(rows, fill) -> tablib.Dataset:
