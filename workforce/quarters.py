@@ -85,6 +85,16 @@ def financial_year_bounds(year: int) -> tuple[date, date]:
     return date(year, 4, 1), date(year + 1, 3, 31)
 
 
+def financial_year_from_years(first: str, second: str) -> int | None:
+    """The starting year of a financial year written "2016/17" or "2016/2017", from its two years.
+
+    None when the second year does not follow the first ("2016/18"), so nothing is guessed.
+    """
+    year = int(first)
+    expected = year + 1 if len(second) == 4 else (year + 1) % 100
+    return year if int(second) == expected else None
+
+
 def quarter_of(d: date) -> Quarter:
     """The quarter a date falls in."""
     return Quarter(financial_year_of(d), (d.month - 4) % 12 // 3 + 1)
@@ -100,8 +110,7 @@ def quarter_from_label(label: str) -> Quarter:
     if match is None:
         raise ValueError(f'"{label}" is not a quarter label such as "Q3 2016/17"')
     number, year, second = int(match[1]), int(match[2]), match[3]
-    expected = year + 1 if len(second) == 4 else (year + 1) % 100
-    if int(second) != expected:
+    if financial_year_from_years(match[2], second) is None:
         raise ValueError(f'"{label}" is not a financial year: {second} does not follow {year}')
     if not 1 <= number <= 4:
         raise ValueError(f'"{label}" has quarter number {number}; it must be 1, 2, 3 or 4')

@@ -124,7 +124,6 @@ UNREADABLE = [
     "",
     "   \n ",
     "As required",
-    "Spring 2016",
     "Early 2016",
     "Mid-March 2016",
     "March",
@@ -154,3 +153,117 @@ def test_timescale_is_frozen() -> None:
     timescale = parse_timescale("March 2016")
     with pytest.raises(dataclasses.FrozenInstanceError):
         timescale.due = None  # type: ignore[misc]
+
+
+# Timescales as councils write them. Each form, then the ones that must stay unreadable.
+START = D(2017, 4, 1)  # the strategy's first day, for "Within 3 months" and "Year 2"
+
+COUNCIL_FORMS = [
+    # Meteorological seasons (spring is March-May) and English school terms.
+    ("Spring 2016", D(2016, 3, 1), D(2016, 5, 31), False),
+    ("Summer 2018", D(2018, 6, 1), D(2018, 8, 31), False),
+    ("Autumn 2018", D(2018, 9, 1), D(2018, 11, 30), False),
+    ("Winter 2018", D(2018, 12, 1), D(2019, 2, 28), False),
+    ("Winter 2018/19", D(2018, 12, 1), D(2019, 2, 28), False),
+    ("Spring term 2019", D(2019, 1, 1), D(2019, 3, 31), False),
+    ("Summer term 2019", D(2019, 4, 1), D(2019, 7, 31), False),
+    ("Autumn Term 2018", D(2018, 9, 1), D(2018, 12, 31), False),
+    ("Summer 2018 - Spring 2019", D(2018, 6, 1), D(2019, 5, 31), False),
+    # A start and no end: the work goes on.
+    ("From March 2018", D(2018, 3, 1), None, True),
+    ("April 2018 onwards", D(2018, 4, 1), None, True),
+    ("Starting 1st May 2018", D(2018, 5, 1), None, True),
+    ("Phased introduction starting 1st April 2010", D(2010, 4, 1), None, True),
+    ("Quarterly reports to DMT from April 2018", D(2018, 4, 1), None, True),
+    ("From March 2018 to June 2018", D(2018, 3, 1), D(2018, 6, 30), False),
+    # Dates written out, with ordinals, "of", a weekday or an abbreviated month.
+    ("2nd October 2018", None, D(2018, 10, 2), False),
+    ("1st of May 2018", None, D(2018, 5, 1), False),
+    ("Tuesday 2 October 2018", None, D(2018, 10, 2), False),
+    ("October 2nd, 2018", None, D(2018, 10, 2), False),
+    ("3 Feb. 2017", None, D(2017, 2, 3), False),
+    ("30 Sept 2016", None, D(2016, 9, 30), False),
+    ("Sept. 2016", D(2016, 9, 1), D(2016, 9, 30), False),
+    ("Feb 2017", D(2017, 2, 1), D(2017, 2, 28), False),
+    # Deadlines.
+    ("By the end of Summer 2018", None, D(2018, 8, 31), False),
+    ("by the end of December 2018", None, D(2018, 12, 31), False),
+    ("By 2nd October 2018", None, D(2018, 10, 2), False),
+    # Recurring after the date.
+    ("April 2016 and then quarterly", D(2016, 4, 1), D(2016, 4, 30), True),
+    ("April 2016, then annually", D(2016, 4, 1), D(2016, 4, 30), True),
+    ("March 2017 then annually", D(2017, 3, 1), D(2017, 3, 31), True),
+    # Two parts: one gives the date, the other says delivery goes on.
+    ("Strategy agreed by October 2009, implementation ongoing", None, D(2009, 10, 31), True),
+    ("Ongoing; March 2018 - April 2018", D(2018, 3, 1), D(2018, 4, 30), True),
+    ("March 2018; then quarterly", D(2018, 3, 1), D(2018, 3, 31), True),
+    ("Quarterly, from April 2018", D(2018, 4, 1), None, True),
+    # A recurring word anywhere, and no date.
+    ("Quarterly reports to DMT", None, None, True),
+    ("Annual review", None, None, True),
+    ("Ongoing - monthly supervision", None, None, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due", "ongoing"),
+    [pytest.param(*case, id=case[0]) for case in COUNCIL_FORMS],
+)
+def test_council_forms(text: str, start: date | None, due: date | None, ongoing: bool) -> None:
+    assert parse_timescale(text) == Timescale(start=start, due=due, ongoing=ongoing, readable=True)
+
+
+COUNTED_FROM_START = [
+    ("Within 3 months", None, D(2017, 6, 30)),
+    ("Within 12 months", None, D(2018, 3, 31)),
+    ("within six months", None, D(2017, 9, 30)),
+    ("Within 6 weeks", None, D(2017, 5, 12)),
+    ("Within the first year", None, None),  # not a count: unreadable, below
+    ("Year 1", D(2017, 4, 1), D(2018, 3, 31)),
+    ("Year 2", D(2018, 4, 1), D(2019, 3, 31)),
+    ("Years 2-3", D(2018, 4, 1), D(2020, 3, 31)),
+    ("By the end of Year 2", None, D(2019, 3, 31)),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "due"), [c for c in COUNTED_FROM_START if c[2]], ids=lambda c: str(c))
+def test_counted_from_the_strategys_start(text: str, start: date | None, due: date) -> None:
+    assert parse_timescale(text, period_start=START) == Timescale(start=start, due=due, ongoing=False, readable=True)
+
+
+@pytest.mark.parametrize("text", ["Within 3 months", "Year 2"])
+def test_counted_from_start_is_unreadable_without_the_start(text: str) -> None:
+    assert parse_timescale(text) == Timescale(start=None, due=None, ongoing=False, readable=False)
+
+
+STILL_UNREADABLE = [
+    "TBC",
+    "tbc",
+    "Subject to funding",
+    "Subject to funding, ongoing",
+    "To be confirmed",
+    "Dependent on the restructure",
+    "Within the first year",
+    "Year 2",  # no strategy start given
+    "Spring",
+    "Summer term",
+    "Spring term 2019/20",
+    "Summer 2018/19",
+    "From TBC",
+    "March 2016 onwards to be agreed",
+    "Ongoing; March 2018; April 2018",
+    "March 2018, June 2018",
+    "Ongoing (March 2018)",
+    "Quarterly reports to DMT from Spring",
+    "Monthly, subject to funding",
+    "By TBC",
+    "2 Octember 2018",
+    "30 February 2018",
+    "Starting soon",
+    "Years 3-2",
+]
+
+
+@pytest.mark.parametrize("text", STILL_UNREADABLE)
+def test_still_unreadable(text: str) -> None:
+    assert parse_timescale(text, period_start=None) == Timescale(start=None, due=None, ongoing=False, readable=False)
