@@ -49,7 +49,6 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "description", "timescale", "lead_teams__name", "lead_officer", "notes"]
     autocomplete_fields = ["lead_teams", "lead_officer_user"]
     list_per_page = 50
-    readonly_fields = ["start_date", "due_date", "is_ongoing"]
     fieldsets = [
         (None, {"fields": ["strategy", "outcome", "recommendation", "reference", "order", "description"]}),
         ("Who leads it", {"fields": ["lead_teams", "lead_officer", "lead_officer_user"]}),
@@ -57,7 +56,10 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             "When",
             {
                 "fields": ["timescale", ("start_date", "due_date", "is_ongoing")],
-                "description": "The dates are read from the timescale as written when the action is saved.",
+                "description": (
+                    "Leave the dates blank to have them read from the timescale as written; "
+                    "they are read again when the timescale changes. Dates you enter are kept."
+                ),
             },
         ),
         ("Other details", {"fields": ["estimated_cost", "framework_link", "notes"], "classes": ["collapse"]}),
@@ -67,7 +69,7 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         return super().get_queryset(request).select_related("lead_officer_user").prefetch_related("lead_teams")
 
     def save_model(self, request, obj, form, change):
-        services.action_save(action=obj)
+        services.action_save(action=obj, changed=form.changed_data if change else None)
 
     @admin.display(description="action")
     def short_description(self, obj):

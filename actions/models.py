@@ -1,11 +1,16 @@
 """Actions: the plan of a strategy, who leads each action and by when."""
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from actions.timescales import parse_timescale
+from actions.timescales import Timescale, parse_timescale
+
+#: The fields read from the timescale unless given.
+DATE_FIELDS = ("start_date", "due_date", "is_ongoing")
 
 
 class ActionManager(models.Manager):
@@ -102,15 +107,54 @@ class Action(models.Model):
             officer = self.lead_officer_user.get_full_name() or self.lead_officer_user.get_username()
         return ([officer] if officer else []) + [team.name for team in self.lead_teams.all()]
 
+    def read_timescale(self) -> Timescale:
+        """The timescale as written, read into dates; "Year 2" counts from the strategy's start.
+
+        The strategy is fetched only for a timescale that cannot be read without it.
+        """
+        parsed = parse_timescale(self.timescale)
+        if not parsed.readable and self.strategy_id and self.timescale.strip():
+            parsed = parse_timescale(self.timescale, period_start=self.strategy.period_start)
+        return parsed
+
     @property
     def timescale_unreadable(self) -> bool:
         """True when the timescale says something the product could not turn into dates."""
-        return bool(self.timescale) and not parse_timescale(self.timescale).readable
+        return bool(self.timescale) and not self.read_timescale().readable
+
+    @property
+    def dates_given(self) -> bool:
+        """Whether a start date, due date or the ongoing flag is set."""
+        return self.start_date is not None or self.due_date is not None or bool(self.is_ongoing)
 
     def apply_timescale(self) -> None:
         """Set the start date, due date and ongoing flag from the timescale as written."""
-        parsed = parse_timescale(self.timescale)
+        parsed = self.read_timescale()
         self.start_date, self.due_date, self.is_ongoing = parsed.start, parsed.due, parsed.ongoing
+
+    def settle_dates(self, *, changed: Collection[str] | None = None) -> None:
+        """Read the dates from the timescale unless they were given: the one rule for every writer.
+
+        ``changed`` names the fields a writer changed on an existing action; None for a new
+        action (a fixture record, a Word import), where whatever dates are set were given.
+        An action with no dates has them read; dates given are kept, unless the timescale
+        changed and the dates did not (they were read from the old timescale), when they are
+        read again.
+        """
+        if self.is_ongoing is None:  # a blank cell in an import
+            self.is_ongoing = False
+        if not self.dates_given:
+            read = True
+        elif changed is None:
+            read = False
+        else:
+            read = "timescale" in changed and not any(name in changed for name in DATE_FIELDS)
+        if read:
+            self.apply_timescale()
+
+    def before_loaddata(self) -> None:
+        """Called by loaddata before a fixture's record is saved: a fixture may leave out the dates."""
+        self.settle_dates()
 
     def clean(self) -> None:
         errors = {}

@@ -3,13 +3,14 @@
 A row names its strategy by short name, its outcome and recommendation by their numbers,
 and its lead teams by name, separated by ";". Rows are matched on strategy and reference,
 so importing a spreadsheet again updates the actions in place. The start date, due date
-and ongoing flag are read from the timescale as written; they are exported, never imported.
+and ongoing flag are read from the timescale as written unless the row gives them (a row
+that changes the timescale but not the dates, as an edited export does, has them read again).
 """
 
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
-from actions.models import Action
+from actions.models import DATE_FIELDS, Action
 from outcomes.resources import AllOrNothingResource, OutcomeWidget, RecommendationWidget, StrategyWidget
 from workforce.models import Team
 
@@ -42,13 +43,9 @@ class ActionResource(AllOrNothingResource):
         attribute="recommendation", column_name="recommendation", widget=RecommendationWidget()
     )
     lead_teams = fields.Field(attribute="lead_teams", column_name="lead_teams", widget=TeamNamesWidget())
-    start_date = fields.Field(
-        attribute="start_date", column_name="start_date", widget=widgets.DateWidget(), readonly=True
-    )
-    due_date = fields.Field(attribute="due_date", column_name="due_date", widget=widgets.DateWidget(), readonly=True)
-    is_ongoing = fields.Field(
-        attribute="is_ongoing", column_name="is_ongoing", widget=widgets.BooleanWidget(), readonly=True
-    )
+    start_date = fields.Field(attribute="start_date", column_name="start_date", widget=widgets.DateWidget())
+    due_date = fields.Field(attribute="due_date", column_name="due_date", widget=widgets.DateWidget())
+    is_ongoing = fields.Field(attribute="is_ongoing", column_name="is_ongoing", widget=widgets.BooleanWidget())
     duplicate_key = ("strategy", "reference")
 
     class Meta:
@@ -75,7 +72,14 @@ class ActionResource(AllOrNothingResource):
 
     def prepare_instance(self, instance, row, errors):
         # Before full_clean(), so that the dates are validated (and shown in the preview) too.
-        instance.apply_timescale()
+        # One query for an existing action: what the row changed decides whether dates are read.
+        stored = None
+        if instance.pk:
+            stored = Action.objects.filter(pk=instance.pk).values("timescale", *DATE_FIELDS).first()
+        changed = None
+        if stored is not None:
+            changed = [name for name, value in stored.items() if getattr(instance, name) != value]
+        instance.settle_dates(changed=changed)
         if instance.estimated_cost is not None and instance.estimated_cost < 0:
             errors.setdefault("estimated_cost", []).append(
                 ValidationError("The estimated cost cannot be negative.", code="negative")

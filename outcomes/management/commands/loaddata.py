@@ -92,6 +92,14 @@ class Command(loaddata.Command):
     def save_obj(self, obj):
         self.index += 1
         record = Record(self, obj)
+        # A model may complete a record from what the document says, e.g. an action's dates
+        # from its timescale where the fixture leaves them out. Values given are kept.
+        prepare = getattr(obj.object, "before_loaddata", None)
+        if callable(prepare):
+            try:
+                prepare()
+            except Exception as error:  # such as a strategy that does not exist
+                record.fail(str(error), error)
         try:  # in a savepoint, so that the error can be described after a database error
             with transaction.atomic(using=self.using):
                 saved = super().save_obj(obj)
