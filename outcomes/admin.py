@@ -57,7 +57,7 @@ class OutcomeAdmin(SimpleHistoryAdmin):
 class SuccessMeasureInline(admin.StackedInline):
     model = SuccessMeasure
     extra = 0
-    fields = ["number", "measure", "indicator", ("target_value", "target_unit"), "baseline"]
+    fields = ["number", "measure", "indicator", "workforce_indicator", ("target_value", "target_unit"), "baseline"]
 
 
 @admin.register(Recommendation)

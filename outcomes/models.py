@@ -148,6 +148,16 @@ class SuccessMeasure(models.Model):
     number = models.PositiveSmallIntegerField("number")
     measure = models.TextField("measure of success")
     indicator = models.TextField("indicator or evidence", blank=True)
+    workforce_indicator = models.ForeignKey(
+        "workforce.WorkforceIndicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name="workforce indicator",
+        help_text="The workforce figure that shows this measure, where there is one; its latest figure is "
+        "reported against the target.",
+    )
     target_value = models.DecimalField("target", max_digits=12, decimal_places=2, null=True, blank=True)
     target_unit = models.CharField("target unit", max_length=30, blank=True, help_text='For example "%".')
     baseline = models.CharField("baseline", max_length=200, blank=True)

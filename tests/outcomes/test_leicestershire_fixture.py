@@ -29,7 +29,7 @@ HOS = "Heads of Strategy"
 SM = "Service Managers"
 
 # outcome number: (recommendations, actions, measures of success)
-PER_OUTCOME = {1: (1, 7, 1), 2: (5, 17, 5), 3: (1, 7, 1), 4: (1, 3, 1)}
+PER_OUTCOME = {1: (1, 7, 1), 2: (5, 17, 10), 3: (1, 7, 5), 4: (1, 3, 3)}
 RISKS = 8
 
 LEAD_TEAM_KINDS = {
@@ -251,3 +251,63 @@ def test_loading_again_changes_nothing(strategy):
     load_fixtures()
     assert record_counts() == before
     assert sorted(strategy.actions.values_list("reference", "start_date", "due_date", "is_ongoing")) == dates
+
+
+# Each measure of success on its own, per recommendation, with the start of its evidence.
+MEASURES = {
+    "1.1": [("All staff will be able to articulate", ["Feedback from staff - Staff Survey", "Positive feedback"])],
+    "2.1": [
+        ("Workforce profile and analysis completed", ["Feedback from staff - Staff Survey"]),
+        ("Workforce planning is an integral part", ["Feedback from children, young people and families"]),
+        ("As a department, we are able to demonstrate", ["Positive feedback from external scrutiny"]),
+        ("Children, young people and families in Leicestershire feel", ["More accurate and readily available data"]),
+    ],
+    "2.2": [
+        ("Increase in the number of staff", ["Training Reports (via LMS"]),
+        ("Ongoing training needs of staff are better addressed", ["Positive feedback from staff"]),
+    ],
+    "2.3": [
+        ("Staff have received the training", ["Feedback from staff - Staff Survey"]),
+        ("Growing knowledge and skills", ["Positive feedback from external scrutiny", "Feedback from children"]),
+    ],
+    "2.4": [("Fewer procedural issues", ["Corporate Recruitment and Retention Strategy completed"])],
+    "2.5": [
+        (
+            "Greater productivity; less absenteeism",
+            ["Feedback from staff", "Reduced absenteeism rates", "Feedback from children", "Positive feedback"],
+        )
+    ],
+    "3.1": [
+        ("Improved training opportunities for managers", ["Feedback from staff - Staff Survey"]),
+        ("Managers who understand and can undertake workforce planning", ["Training reports"]),
+        ("Leaders have a better understanding of their workforce", ["Supervision audits and Annex F Audits"]),
+        ("Managers can support staff effectively through change", ["Numbers of managers having completed"]),
+        ("Managers are more proficient in service planning", ["In 2017/18 managers are undertaking"]),
+    ],
+    "4.1": [
+        ("Shared training opportunities", ["Departmental Training Plan"]),
+        ("Specifications for commissioned services", ["Commissioned service specifications"]),
+        ("CFS is a lead organisation in the local offer", ["Joint Working Arrangements"]),
+    ],
+}
+
+
+@pytest.mark.django_db
+def test_each_measure_of_success_is_its_own_record_with_its_evidence(strategy):
+    measures = SuccessMeasure.objects.filter(recommendation__outcome__strategy=strategy).select_related(
+        "recommendation__outcome"
+    )
+    found = {}
+    for measure in measures.order_by("recommendation__outcome__number", "recommendation__number", "number"):
+        found.setdefault(measure.recommendation.reference, []).append(measure)
+    assert list(found) == list(MEASURES)
+    assert sum(len(expected) for expected in MEASURES.values()) == measures.count() == 19
+    for reference, expected in MEASURES.items():
+        assert [m.number for m in found[reference]] == list(range(1, len(expected) + 1)), reference
+        for measure, (start, evidence) in zip(found[reference], expected, strict=True):
+            assert measure.measure.startswith(start), (reference, measure.measure)
+            assert "\n" not in measure.measure, (reference, measure.measure)
+            paragraphs = measure.indicator.split("\n")
+            assert len(paragraphs) == len(evidence), (reference, measure.indicator)
+            for paragraph, beginning in zip(paragraphs, evidence, strict=True):
+                assert paragraph.startswith(beginning), (reference, paragraph)
