@@ -21,8 +21,9 @@ from django.urls import reverse
 
 from actions.models import Action
 from outcomes.models import Outcome, Strategy
+from reporting import origins
 from reporting import selectors as action_selectors
-from reporting.models import RAG, DmtDecision, PeriodEvent, ReportingPeriod, Status
+from reporting.models import DmtDecision, PeriodEvent, ReportingPeriod, Status
 from workforce.models import WorkforceFigure, WorkforceIndicator
 
 
@@ -72,19 +73,9 @@ def action_url_pattern() -> str:
 
 REPORT_COLUMNS = [f.name for f in fields(ReportAction) if f.name not in ("lead_names", "decision", "previous_decision")]
 
-# The headline's rows, in the order the DMT reads them: (key, label, list filter).
-HEADLINE = [
-    ("total", "Actions", {}),
-    ("complete", "Complete", {"status": Status.COMPLETE}),
-    ("on_track", "On track (Green)", {"rag": RAG.GREEN}),
-    ("at_risk", "At risk (Amber)", {"rag": RAG.AMBER}),
-    ("off_track", "Off track (Red)", {"rag": RAG.RED}),
-    ("not_started", "Not started", {"status": Status.NOT_STARTED}),
-    ("on_hold", "On hold", {"status": Status.ON_HOLD}),
-    ("cancelled", "Cancelled or superseded", {"status": Status.CANCELLED}),
-    ("overdue", "Overdue", {"overdue": "yes"}),
-    ("no_update", "No update this quarter", {"status": "none"}),
-]
+# The headline's rows, in the order the DMT reads them: (key, label, list filter). Defined
+# with the list that names a count it was reached from (reporting.origins).
+HEADLINE = origins.COUNTS
 
 
 @dataclass(frozen=True, slots=True)

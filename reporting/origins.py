@@ -1,0 +1,81 @@
+"""Where a filtered action list came from: a count on a strategy's quarterly report.
+
+Every count on the DMT report links to the action list filtered to exactly the actions it
+counts (`COUNTS` names each count and its filters). The list reads the same address back
+and names what it shows ("Off track (Red), Q4 2016/17"), with a link back to the report.
+"""
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.urls import reverse
+
+from outcomes.models import Outcome, Strategy
+from reporting.models import RAG, ReportingPeriod, Status
+
+# The report's counts in the order the DMT reads them: (key, label, list filters). The
+# dashboard's headline is this list; a filtered list is named from it.
+COUNTS = [
+    ("total", "Actions", {}),
+    ("complete", "Complete", {"status": Status.COMPLETE}),
+    ("on_track", "On track (Green)", {"rag": RAG.GREEN}),
+    ("at_risk", "At risk (Amber)", {"rag": RAG.AMBER}),
+    ("off_track", "Off track (Red)", {"rag": RAG.RED}),
+    ("not_started", "Not started", {"status": Status.NOT_STARTED}),
+    ("on_hold", "On hold", {"status": Status.ON_HOLD}),
+    ("cancelled", "Cancelled or superseded", {"status": Status.CANCELLED}),
+    ("overdue", "Overdue", {"overdue": "yes"}),
+    ("no_update", "No update this quarter", {"status": "none"}),
+]
+
+# What a report's link puts in the address besides the count's own filters.
+PLACE = ("strategy", "quarter", "outcome")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A count on a report: what it counts, in which strategy, quarter and outcome."""
+
+    label: str
+    strategy: Strategy
+    period: ReportingPeriod
+    outcome: Outcome | None
+    report_url: str
+
+    @property
+    def title(self) -> str:
+        """ "Off track (Red), Q4 2016/17", with the outcome's number when the count was an outcome's."""
+        where = f", outcome {self.outcome.number}" if self.outcome else ""
+        return f"{self.label}{where}, {self.period}"
+
+
+def list_origin(query: QueryDict, periods: list[ReportingPeriod]) -> Origin | None:
+    """The report count the list's address came from, or None (a list reached any other way).
+
+    `periods` are the quarters the list reads (one, when a report's count links here). At
+    most one query: the strategy, or the outcome with its strategy.
+    """
+    strategy_id, outcome_id = query.get("strategy", ""), query.get("outcome", "")
+    if len(periods) != 1 or not strategy_id.isdigit() or not query.get("quarter"):
+        return None
+    period = periods[0]
+    if str(period.strategy_id) != strategy_id:
+        return None
+    filters = {key: value for key, value in query.items() if key not in (*PLACE, "page") and value}
+    label = next((label for _key, label, wanted in COUNTS if filters == {k: str(v) for k, v in wanted.items()}), None)
+    if label is None:
+        return None
+    outcome = None
+    if outcome_id:
+        if not outcome_id.isdigit():
+            return None
+        outcome = Outcome.objects.select_related("strategy").filter(pk=outcome_id, strategy_id=strategy_id).first()
+        if outcome is None:
+            return None
+        strategy = outcome.strategy
+    else:
+        strategy = Strategy.objects.only("slug", "title").filter(pk=strategy_id).first()
+        if strategy is None:
+            return None
+    url = reverse("dashboard:quarter", args=[strategy.slug, period.slug])
+    return Origin(label, strategy, period, outcome, url)
