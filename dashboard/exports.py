@@ -8,8 +8,9 @@ from io import BytesIO
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from dashboard import charts
 from dashboard.selectors import HEADLINE, Report
@@ -42,89 +43,176 @@ def state_words(action) -> tuple[str, str]:
     return status_words(action.status_as_at), rag_words(action.status_as_at, action.rag_as_at)
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
-    sheet = workbook.create_sheet(title)
+UK_DATE = "dd/mm/yyyy"
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+# RAG cells: the words, on the colours the report uses (GOV.UK tag colours, dark text).
+RAG_FILLS = {
+    "Red": "F4CDC6",
+    "Amber": "FCD6C3",
+    "Green": "CCE2D8",
+    "Complete": "BBD4EA",
+    "No update": "E5E6E7",
+    "No rating": "E5E6E7",
+}
+
+
+def _table(sheet, name: str, header: list[str], rows: list[list], widths: dict[int, int]) -> None:
+    """Write `header` and `rows` below what the sheet holds as an Excel table (filters on
+    every column, banded rows), dates as dd/mm/yyyy; a header alone gets a filter instead."""
     append_row(sheet, header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    first_row = sheet.max_row
+    for cell in sheet[first_row]:
+        cell.font = BOLD
+        cell.alignment = WRAP
     for row in rows:
         append_row(sheet, row)
-    sheet.freeze_panes = "A2"
+    last_row = first_row + len(rows)
+    last_column = get_column_letter(len(header))
+    ref = f"A{first_row}:{last_column}{last_row}"
+    if rows:
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        sheet.add_table(table)
+    else:
+        sheet.auto_filter.ref = ref
+    for line in sheet.iter_rows(min_row=first_row + 1, max_row=last_row):
+        for cell in line:
+            cell.alignment = WRAP
+            if cell.is_date:
+                cell.number_format = UK_DATE
     for index in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(index, 18)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, widths.get(index, 14))
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
+    """A sheet holding one table from its first row, its header row frozen."""
+    sheet = workbook.create_sheet(title)
+    _table(sheet, title.replace(" ", ""), header, list(rows), widths or {})
+    sheet.freeze_panes = "A2"
     return sheet
 
 
-def report_xlsx(report: Report) -> bytes:
-    """A workbook: Summary (headline and outcomes), Exceptions, Actions (every action's update), Indicators."""
-    workbook = Workbook()
+def _colour_rag(sheet, header: list[str], column: str = "RAG") -> None:
+    """Fill each RAG cell with its colour; the cell keeps its words."""
+    index = header.index(column) + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+        colour = RAG_FILLS.get(cell.value)
+        if colour:
+            cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _decision_words(decision) -> str:
+    if decision is None:
+        return ""
+    return f"{decision.outcome_label}: {decision.note}" if decision.note else decision.outcome_label
+
+
+ACTION_HEADER = [
+    "Reference",
+    "Outcome",
+    "Action",
+    "Lead",
+    "Timescale",
+    "Due date",
+    "Status",
+    "RAG",
+    "Overdue",
+    "Progress this quarter",
+    "Help needed from DMT",
+    "DMT decision",
+    "DMT decision last quarter",
+    "Reason",
+    "Next steps",
+    "Evidence",
+]
+ACTION_WIDTHS = {1: 10, 2: 9, 3: 60, 4: 24, 5: 18, 6: 12, 10: 50, 11: 40, 12: 30, 13: 30, 15: 40, 16: 30}
+
+
+def _action_row(action) -> list:
+    status, rag = state_words(action)
+    return [
+        action.reference,
+        action.outcome_number,
+        action.description,
+        ", ".join(action.lead_names),
+        action.timescale,
+        action.due_date,
+        status,
+        rag,
+        "Yes" if action.is_overdue else "No",
+        action.period_progress or "",
+        action.period_help_needed or "",
+        _decision_words(action.decision),
+        _decision_words(action.previous_decision),
+        action.period_reason or "",
+        action.period_next_steps or "",
+        action.period_evidence or "",
+    ]
+
+
+def _summary(workbook: Workbook, report: Report) -> None:
+    """The summary: title, whether the figures may still change, key messages, then the
+    headline and the outcomes as two tables."""
     summary = workbook.active
     summary.title = "Summary"
     append_row(summary, [report.strategy.title])
-    append_row(summary, [f"DMT quarterly progress report, {report.period}"])
     summary["A1"].font = Font(bold=True, size=14)
-    append_row(summary, [])
-    append_row(summary, ["Headline", "Number of actions"])
-    for row in report.headline:
-        append_row(summary, [row.label, row.value])
-    append_row(summary, [])
-    append_row(summary, ["Outcome", *[label for _, label, _ in HEADLINE], "% complete", "Direction of travel"])
-    for row in report.outcomes:
+    append_row(summary, [f"DMT quarterly progress report, {report.period}, as at {report.period.end:%d/%m/%Y}"])
+    if report.period.is_open:
         append_row(
-            summary,
+            summary, [f"{report.period} is still open for updates: these figures may change until it is closed."]
+        )
+        summary.cell(row=summary.max_row, column=1).font = Font(bold=True, color="D4351C")
+    else:
+        append_row(summary, [f"{report.period} is closed: these figures no longer change."])
+    append_row(summary, ["Key messages", report.period.key_messages or "None written for this quarter."])
+    summary.cell(row=summary.max_row, column=1).font = BOLD
+    summary.cell(row=summary.max_row, column=2).alignment = WRAP
+    if report.period.strategic_lead:
+        append_row(summary, ["Strategic lead", report.period.strategic_lead])
+        summary.cell(row=summary.max_row, column=1).font = BOLD
+    append_row(summary, [])
+    _table(
+        summary,
+        "Headline",
+        ["Headline", "Number of actions"],
+        [[row.label, row.value] for row in report.headline],
+        {1: 40, 2: 18},
+    )
+    append_row(summary, [])
+    _table(
+        summary,
+        "ByOutcome",
+        ["Outcome", *[label for _, label, _ in HEADLINE], "Per cent complete", "Direction of travel"],
+        [
             [
                 f"{row.outcome.number}. {row.outcome.title}",
                 *[getattr(row.counts, key) for key, _, _ in HEADLINE],
                 row.counts.percent_complete,
                 f"{row.direction.arrow} {row.direction.words}" if row.direction else "No earlier quarter",
-            ],
-        )
-    summary.column_dimensions["A"].width = 60
-    for cell in summary[4]:
-        cell.font = Font(bold=True)
+            ]
+            for row in report.outcomes
+        ],
+        {1: 40},
+    )
+    summary.column_dimensions["A"].width = 50
+    summary.column_dimensions["B"].width = 60
 
-    action_header = [
-        "Reference",
-        "Outcome",
-        "Action",
-        "Lead",
-        "Timescale",
-        "Due date",
-        "Status",
-        "RAG",
-        "Overdue",
-        "Progress this quarter",
-        "Help needed from DMT",
-        "Reason",
-        "Next steps",
-        "Evidence",
-    ]
 
-    def action_row(action):
-        status, rag = state_words(action)
-        return [
-            action.reference,
-            action.outcome_number,
-            action.description,
-            ", ".join(action.lead_names),
-            action.timescale,
-            action.due_date,
-            status,
-            rag,
-            "Yes" if action.is_overdue else "No",
-            action.period_progress or "",
-            action.period_help_needed or "",
-            action.period_reason or "",
-            action.period_next_steps or "",
-            action.period_evidence or "",
-        ]
-
-    widths = {1: 10, 2: 9, 3: 60, 10: 50, 11: 40, 13: 40}
-    _sheet(workbook, "Exceptions", action_header, (action_row(a) for a in report.exceptions), widths)
-    _sheet(workbook, "Actions", action_header, (action_row(a) for a in report.actions), widths)
+def report_xlsx(report: Report) -> bytes:
+    """A workbook: Summary (key messages, headline and outcomes), Exceptions, Due next
+    quarter, Actions (every action's update and DMT's decisions), Indicators, Risks."""
+    workbook = Workbook()
+    _summary(workbook, report)
+    for title, actions in (
+        ("Exceptions", report.exceptions),
+        ("Due next quarter", report.due_next),
+        ("Actions", report.actions),
+    ):
+        sheet = _sheet(workbook, title, ACTION_HEADER, (_action_row(a) for a in actions), ACTION_WIDTHS)
+        _colour_rag(sheet, ACTION_HEADER)
     _sheet(
         workbook,
         "Indicators",
@@ -135,13 +223,13 @@ def report_xlsx(report: Report) -> bytes:
                 row.indicator.unit,
                 row.value,
                 row.previous,
-                row.target,
+                "No target" if row.target is None else row.target,
                 row.moved,
                 row.against_target,
             ]
             for row in report.indicators
         ),
-        {1: 40},
+        {1: 40, 6: 20, 7: 20},
     )
     _sheet(workbook, "Risks", ["Risk", "Control"], ([r.risk, r.control] for r in report.risks), {1: 60, 2: 60})
     buffer = BytesIO()
