@@ -34,8 +34,8 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
         },
     )
     # Tagged PDF/UA-1: a structure tree, the document's title and language, so a screen
-    # reader can read it. Whole fonts: subsetting them costs more time than it saves.
-    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", full_fonts=True)
+    # reader can read it. Fonts subset: with tags, writing whole fonts is the slower.
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def state_words(action) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from urllib.parse import urlencode
 
+from django.core.cache import caches
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -177,6 +178,10 @@ class HeadlineRow:
     url: str
 
 
+# The counts that make up an outcome's exceptions, each a link to its own list.
+EXCEPTION_COUNTS = ["off_track", "at_risk", "overdue", "no_update"]
+
+
 @dataclass
 class OutcomeRow:
     outcome: Outcome
@@ -184,6 +189,12 @@ class OutcomeRow:
     previous: Counts | None
     direction: Direction | None
     rows: list[HeadlineRow]
+
+    @property
+    def exception_rows(self) -> list[HeadlineRow]:
+        """The outcome's Red, Amber, overdue and no-update counts with their lists: where a
+        long list of exceptions, shown in part on screen, continues."""
+        return [row for row in self.rows if row.key in EXCEPTION_COUNTS and row.value]
 
 
 @dataclass
@@ -246,12 +257,12 @@ class Report:
         return [by_key[key] for key in KEY_FIGURES]
 
     @property
-    def exceptions_by_outcome(self) -> list[tuple[Outcome, list[ReportAction]]]:
+    def exceptions_by_outcome(self) -> list[tuple["OutcomeRow", list[ReportAction]]]:
         """The exceptions grouped by outcome in document order, each group in exception order."""
         grouped: dict[int, list[ReportAction]] = defaultdict(list)
         for action in self.exceptions:
             grouped[action.outcome_id].append(action)
-        return [(row.outcome, grouped[row.outcome.pk]) for row in self.outcomes if grouped[row.outcome.pk]]
+        return [(row, grouped[row.outcome.pk]) for row in self.outcomes if grouped[row.outcome.pk]]
 
 
 @dataclass
@@ -313,7 +324,11 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
     previous_period = earlier[-1] if earlier else None
     # The trend across the quarters so far, by outcome: last quarter's counts (direction of
     # travel) come from it too, by the same as-at rule.
-    trend_tallies = _trend_tallies(strategy, [p for p in periods if p.start <= period.start])
+    so_far = [p for p in periods if p.start <= period.start]
+    # The cycle's events of the quarters so far: this quarter's reopenings, and when each was
+    # last closed (what a closed quarter's trend figures are kept under).
+    events = list(PeriodEvent.objects.filter(period__in=so_far).select_related("by").order_by("at", "pk"))
+    trend_tallies = _trend_tallies(strategy, so_far, period, actions, events)
     previous_by_outcome: dict[int, Counts] = {}
     if previous_period is not None:
         previous_by_outcome = {
@@ -373,11 +388,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         actions=actions,
         indicators=_indicator_rows(strategy, period, previous_period),
         risks=list(strategy.risks.order_by("number")),
-        reopenings=list(
-            PeriodEvent.objects.filter(period=period, kind=PeriodEvent.Kind.REOPENED)
-            .select_related("by")
-            .order_by("at")
-        ),
+        reopenings=[e for e in events if e.period_id == period.pk and e.kind == PeriodEvent.Kind.REOPENED],
     )
 
 
@@ -408,26 +419,52 @@ def _indicator_rows(strategy, period, previous_period) -> list[IndicatorRow]:
 TREND_STATE = ["as_at_period_id", "outcome_id", "status_as_at", "rag_as_at", "is_overdue"]
 
 
-def _trend_tallies(strategy: Strategy, periods: list[ReportingPeriod]) -> dict[int, dict[int, list]]:
+def _tally(rows) -> dict[int, list]:
+    """{outcome id: [(state, number), ...]} from rows of (outcome id, status, RAG, overdue, number)."""
+    tallies: dict[int, list] = defaultdict(list)
+    for outcome_id, status, rag, overdue, number in rows:
+        tallies[outcome_id].append((_State(status, rag, bool(overdue)), number))
+    return tallies
+
+
+def _trend_tallies(
+    strategy: Strategy, periods: list[ReportingPeriod], current: ReportingPeriod, actions: list[ReportAction], events
+) -> dict[int, dict[int, list]]:
     """For each of `periods` (the strategy's quarters so far) and each outcome, the actions
     counted by state: {period id: {outcome id: [(state, number), ...]}}.
 
-    One query: for each quarter the same as-at rule (`actions_as_at`), counted by state in
-    the database, the quarters joined by UNION ALL. A strategy has a few dozen quarters at most.
+    The current quarter is counted from the report's own rows. A closed quarter's report
+    never changes, so its counts are kept in the cache under the quarter and the event that
+    last closed it (reopening and closing it again makes new ones). The rest, in one query:
+    each quarter by the same as-at rule (`actions_as_at`), counted by state in the database,
+    the quarters joined by UNION ALL.
     """
-    if not periods:
-        return {}
-    actions = Action.objects.filter(strategy=strategy)
+    counted = Counter((a.outcome_id, a.status_as_at, a.rag_as_at, bool(a.is_overdue)) for a in actions)
+    result = {current.pk: _tally((*state, number) for state, number in counted.items())}
+    last_closed = {e.period_id: e.pk for e in events if e.kind == PeriodEvent.Kind.CLOSED}
+    keys = {p.pk: f"dmt-trend:v1:{p.pk}:{last_closed.get(p.pk, 0)}" for p in periods if not p.is_open and p != current}
+    cached = caches["default"].get_many(keys.values()) if keys else {}
+    for period_id, key in keys.items():
+        if key in cached:
+            result[period_id] = _tally(cached[key])
+    missing = [p for p in periods if p.pk not in result]
+    if not missing:
+        return result
+    actions_qs = Action.objects.filter(strategy=strategy)
     parts = [
-        action_selectors.actions_as_at([p], actions).order_by().values(*TREND_STATE).annotate(number=Count("id"))
-        for p in periods
+        action_selectors.actions_as_at([p], actions_qs)
+        .order_by()
+        .values_list(*TREND_STATE)
+        .annotate(number=Count("id"))
+        for p in missing
     ]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    tallies: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        state = _State(row["status_as_at"], row["rag_as_at"], bool(row["is_overdue"]))
-        tallies[row["as_at_period_id"]][row["outcome_id"]].append((state, row["number"]))
-    return tallies
+    rows: dict[int, list] = defaultdict(list)
+    for period_id, *row in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        rows[period_id].append(tuple(row))
+    for p in missing:
+        result[p.pk] = _tally(rows[p.pk])
+    caches["default"].set_many({keys[p.pk]: rows[p.pk] for p in missing if p.pk in keys}, timeout=None)
+    return result
 
 
 def _decisions(period, previous_period) -> tuple[dict[int, Decision], dict[int, Decision]]:

@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from dashboard.selectors import report_build
 from outcomes.models import Strategy
+from reporting import selectors, services
 from reporting.models import ReportingPeriod, Status
 from tests import factories
 
@@ -156,14 +158,69 @@ def test_dashboard_query_count_is_the_same_at_10_and_1000_actions(client, dmt, k
     client.force_login(dmt)
     small = build_strategy(10)
     q3 = ReportingPeriod.objects.get(year=2016, number=3)
-    small_count, _ = count_queries(client, reverse(f"dashboard:{kind}", args=[small.slug, q3.slug]))
+    small_url = reverse(f"dashboard:{kind}", args=[small.slug, q3.slug])
+    first_count, _ = count_queries(client, small_url)
+    small_count, _ = count_queries(client, small_url)
     large = build_strategy(1000)
-    # session, user, strategy, quarters, actions as at Q3, their lead teams, the trend (each
-    # quarter so far as at its end, counted by outcome and state in one UNION ALL query, which
-    # gives Q2's counts for direction of travel too), outcomes, DMT's decisions on Q3's and
-    # Q2's requests for help, indicators, figures, risks, the quarter's reopenings (+ the
-    # strategy list for the picker and the user's groups, for the planner's link)
+    large_url = reverse(f"dashboard:{kind}", args=[large.slug, q3.slug])
+    # The first report after a quarter closes counts it once (the trend's UNION ALL query of
+    # the closed quarters) and keeps its counts in the cache (a transaction of four queries).
+    with django_assert_num_queries(first_count):
+        client.get(large_url)
+    assert first_count == small_count + 6
+    # session, user, strategy, quarters, actions as at Q3, their lead teams, the cycle's
+    # events of the quarters so far (reopenings; when each closed quarter last closed), the
+    # closed quarters' trend counts from the cache (Q2's give direction of travel), outcomes,
+    # DMT's decisions on Q3's and Q2's requests for help, indicators, figures, risks (+ the
+    # user's groups, for the planner's link, and the strategy list for the picker)
     expected = 15 if kind == "quarter" else 13
     with django_assert_num_queries(expected):
-        client.get(reverse(f"dashboard:{kind}", args=[large.slug, q3.slug]))
+        client.get(large_url)
     assert small_count == expected
+
+
+def test_a_closed_quarters_trend_is_counted_again_when_it_is_reopened_and_closed(client, dmt, planner, timeline):
+    client.force_login(dmt)
+    url = quarter_url(timeline, "q3")
+    before = {row.period.label: row.counts.total for row in client.get(url).context["report"].trend}
+    assert before == {"Q1 2016/17": 6, "Q2 2016/17": 6, "Q3 2016/17": 6}
+    # A new action counts in Q2 only once Q2 is reopened and closed again (the cache keeps
+    # each closed quarter's counts under the event that closed it).
+    factories.ActionFactory(recommendation=timeline["actions"]["A"].recommendation, reference="1.1.9", order=9)
+    q2 = timeline["q2"]
+    services.period_close(period=timeline["q3"], user=planner)
+    services.period_reopen(period=q2, user=planner, reason="A late correction")
+    services.period_close(period=q2, user=planner)
+    services.period_reopen(period=timeline["q3"], user=planner, reason="Back to Q3")
+    after = {row.period.label: row.counts.total for row in client.get(url).context["report"].trend}
+    assert after == {"Q1 2016/17": 6, "Q2 2016/17": 7, "Q3 2016/17": 7}
+
+
+def test_the_trend_is_each_quarters_own_report(client, dmt, timeline):
+    strategy = timeline["strategy"]
+    periods = list(selectors.periods_for_strategy(strategy))
+    client.force_login(dmt)
+    for name in ("q3", "q2"):  # the second read comes from the cache
+        trend = client.get(quarter_url(timeline, "q3")).context["report"].trend
+        for row in trend:
+            assert row.counts == report_build(strategy, row.period, periods).counts, (name, row.period)
+
+
+def test_a_long_exception_list_is_folded_and_paged_on_screen_and_whole_in_the_pdf(client, dmt):
+    strategy = build_strategy(40)
+    q3 = ReportingPeriod.objects.get(strategy=strategy, year=2016, number=3)
+    client.force_login(dmt)
+    response = client.get(reverse("dashboard:quarter", args=[strategy.slug, q3.slug]))
+    report = response.context["report"]
+    assert len(report.exceptions) > 20
+    html = response.content.decode()
+    exceptions = html[html.index('id="exceptions"') : html.index('id="by-outcome"')]
+    assert "<details" in exceptions and " open>" not in exceptions  # folded
+    assert exceptions.count('<tr class="govuk-table__row">') == 1 + 10  # the header, the first ten
+    assert f"The first 10 of {len(report.exceptions)} are shown" in exceptions
+    red = next(row for row in report.outcomes[0].rows if row.key == "off_track")
+    assert f'href="{red.url}"'.replace("&", "&amp;") in exceptions
+
+    pdf = PdfReader(BytesIO(client.get(reverse("dashboard:pdf", args=[strategy.slug, q3.slug])).content))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert all(f"{action.reference} {action.description}" in text for action in report.exceptions)
