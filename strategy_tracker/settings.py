@@ -238,3 +238,12 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Errors go to standard error, where the process manager keeps them: with DEBUG off and no
+# ADMINS, Django would otherwise keep a failed request's traceback nowhere.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
+}

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -37,20 +37,35 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 when the database cannot be reached: the error being handled is still
     current here, and a lost database is an outage to wait out, not a fault to report."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError) and _is_connection_error(error):
+    if _is_connection_error(sys.exc_info()[1]):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
-def _is_connection_error(error: DatabaseError) -> bool:
-    # OperationalError and InterfaceError are what every backend raises when the server is
-    # gone or refuses connections; IntegrityError and the like are faults in the code.
-    from django.db import InterfaceError, OperationalError
+def _connection_error_types() -> tuple[type, ...]:
+    # OperationalError and InterfaceError are what a database raises when its server is gone
+    # or refuses connections (IntegrityError and the like are faults in the code). A driver
+    # sometimes raises its own, unwrapped by Django, for example while closing a cursor.
+    types: list[type] = [OperationalError, InterfaceError]
+    for connection in connections.all(initialized_only=True):
+        driver = getattr(connection, "Database", None)
+        found = (getattr(driver, name, None) for name in ("OperationalError", "InterfaceError"))
+        types += [kind for kind in found if isinstance(kind, type)]
+    return tuple(types)
 
-    return isinstance(error, OperationalError | InterfaceError)
+
+def _is_connection_error(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from or while handling, is a lost database."""
+    types = _connection_error_types()
+    for _ in range(5):
+        if error is None:
+            return False
+        if isinstance(error, types):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class PasswordResetView(auth_views.PasswordResetView):

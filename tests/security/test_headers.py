@@ -182,3 +182,31 @@ def test_sign_in_lock_out_counts_the_client_behind_the_proxy_not_the_proxy(clien
     )
     assert response.status_code == 200
     reset()
+
+
+def test_a_drivers_own_connection_error_is_a_503_too(client, manager):
+    """A driver error Django did not wrap (raised while closing a cursor, say), or one a
+    later error was raised from, is still a lost database: the 503 page, not the 500."""
+
+    class DriverOperationalError(Exception):
+        pass
+
+    client.force_login(manager)
+    client.raise_request_exception = False
+    from django.db import connection
+
+    def lost(*args, **kwargs):
+        try:
+            raise DriverOperationalError("server closed the connection unexpectedly")
+        except DriverOperationalError as error:
+            raise RuntimeError("while reading the list") from error
+
+    with (
+        mock.patch.object(
+            connection, "Database", mock.Mock(spec=["OperationalError"], OperationalError=DriverOperationalError)
+        ),
+        mock.patch("reporting.views.selectors.periods_to_report", side_effect=lost),
+    ):
+        response = client.get(reverse("reporting:home"))
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.content.decode()
