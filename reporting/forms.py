@@ -1,11 +1,15 @@
 """The managers' quarterly update form: validates and normalises, nothing more.
 
-The form asks only what the status needs. With JavaScript, GOV.UK Frontend reveals the
-completion date under "Complete" and the help needed from DMT under "Red", and
-static/js/update-form.js shows the RAG rating for open statuses and the reason for "On hold"
-and "Cancelled or superseded". Without JavaScript every field is shown, each saying when it
-is needed, and the same rules apply (reporting/services.py). What a status does not use is
-dropped here, so a field hidden by the page never refuses or changes an update.
+The form asks only what the status needs: with JavaScript (static/js/update-form.js) the
+completion date shows under "Complete", the reason under "On hold" and "Cancelled or
+superseded", the RAG rating for open statuses and the help needed from DMT under "Red".
+Without JavaScript every field is shown, each saying when it is needed, and the same rules
+apply (reporting/services.py). What a status does not use is dropped here, so a field hidden
+by the page never refuses or changes an update.
+
+The reveals are the form's own rather than GOV.UK Frontend's conditional radios: a field
+shown for several statuses (the rating, the reason) cannot sit under one radio, and GOV.UK's
+script puts aria-expanded on radios, which ARIA does not allow.
 """
 
 from crispy_forms.utils import TEMPLATE_PACK, render_field
@@ -35,7 +39,7 @@ def _commentary(name: str) -> Field:
 
 
 class _Choice(ConditionalQuestion):
-    """A radio with content GOV.UK Frontend reveals when it is chosen.
+    """A radio with the fields shown beneath it while it is chosen.
 
     crispy-forms-gds numbers conditional radios from 0 but plain radios from 1; numbering
     from 1 here keeps every radio's id the same whichever way it is drawn, so the error
@@ -43,8 +47,7 @@ class _Choice(ConditionalQuestion):
     """
 
     def render(self, bound_field, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        # A choice that reveals nothing is a plain radio: no aria-controls naming a missing element.
-        template = "gds/layout/conditional_question.html" if self.fields else "gds/layout/radio_item.html"
+        template = "includes/reveal_radio.html" if self.fields else "gds/layout/radio_item.html"
         labels = [str(label) for _, label in bound_field.field.choices]
         position = labels.index(self.value) + 1
         content = "".join(
@@ -66,9 +69,13 @@ def _radios(name: str, choices, reveals: dict[str, list]) -> ConditionalRadios:
     return ConditionalRadios(name, *(_Choice(str(label), *reveals.get(value, [])) for value, label in choices))
 
 
-def _shown_for(statuses: list[str], *fields) -> Div:
-    """Fields static/js/update-form.js shows only while one of `statuses` is chosen."""
-    return Div(*fields, css_class="app-update-form__for-status", data_statuses=" ".join(statuses))
+def _shown_for(statuses: list[str], chosen, *fields) -> Div:
+    """Fields static/js/update-form.js shows only while one of `statuses` is chosen; hidden
+    from the start (where JavaScript runs) unless the `chosen` status is one of them."""
+    hidden = "" if str(chosen) in statuses else " app-reveal--hidden"
+    return Div(
+        *fields, css_class=f"app-reveal{hidden}", data_reveal_field="status", data_reveal_values=" ".join(statuses)
+    )
 
 
 class ProgressUpdateForm(forms.Form):
@@ -130,11 +137,12 @@ class ProgressUpdateForm(forms.Form):
         self.helper.form_tag = False
         self.helper.legend_size = Size.SMALL
         self.helper.label_size = Size.SMALL
+        status = self["status"].value()
         self.helper.layout = Layout(
             # Each group of radios is a fieldset with its question as the legend.
             _radios("status", Status.choices, {Status.COMPLETE: [Field("completed_on")]}),
-            _shown_for(REASON_STATUSES, _commentary("reason")),
-            _shown_for(RAG_STATUSES, _radios("rag", RAG.choices, {RAG.RED: [_commentary("help_needed")]})),
+            _shown_for(REASON_STATUSES, status, _commentary("reason")),
+            _shown_for(RAG_STATUSES, status, _radios("rag", RAG.choices, {RAG.RED: [_commentary("help_needed")]})),
             _commentary("progress"),
             _commentary("next_steps"),
             _commentary("evidence"),

@@ -1,28 +1,28 @@
-// The quarterly update form, with JavaScript: asks only what the chosen status needs, and
-// copies last quarter's next steps into this quarter's progress in one click.
+// The quarterly update form, with JavaScript: asks only what the chosen status and rating
+// need, and copies last quarter's next steps into this quarter's progress in one click.
 //
 // Without this file every field shows, each hint saying when it is needed, and the server
-// applies the same rules; GOV.UK Frontend reveals the completion date ("Complete") and the
-// help needed from DMT ("Red") on its own (data-module="govuk-radios").
+// applies the same rules (reporting/forms.py, reporting/services.py).
 
 const form = document.querySelector('.app-update-form')
 
-// Fields for some statuses only: <div class="app-update-form__for-status" data-statuses="on_hold cancelled">
-function showFieldsForStatus () {
-  const chosen = form.querySelector('input[name="status"]:checked')
-  const status = chosen ? chosen.value : ''
-  form.querySelectorAll('.app-update-form__for-status').forEach((group) => {
-    group.hidden = !group.dataset.statuses.split(' ').includes(status)
+// <div class="app-reveal" data-reveal-field="status" data-reveal-values="on_hold cancelled">
+// shows while one of those values of the radios named "status" is chosen.
+function syncReveals () {
+  form.querySelectorAll('.app-reveal').forEach((group) => {
+    const chosen = form.querySelector(`input[name="${group.dataset.revealField}"]:checked`)
+    const shown = Boolean(chosen) && group.dataset.revealValues.split(' ').includes(chosen.value)
+    group.classList.toggle('app-reveal--hidden', !shown)
   })
 }
 
 if (form) {
-  form.querySelectorAll('input[name="status"]').forEach((radio) => {
-    radio.addEventListener('change', showFieldsForStatus)
+  form.addEventListener('change', (event) => {
+    if (event.target.type === 'radio') syncReveals()
   })
-  // The browser may restore a choice when the page is shown again from its history.
-  window.addEventListener('pageshow', showFieldsForStatus)
-  showFieldsForStatus()
+  // The browser may restore choices when the page is shown again from its history.
+  window.addEventListener('pageshow', syncReveals)
+  syncReveals()
 }
 
 document.querySelectorAll('.app-copy-next-steps').forEach((button) => {

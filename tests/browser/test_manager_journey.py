@@ -75,6 +75,11 @@ def test_manager_updates_an_action(page, live_server, sign_in, check_accessibili
     page.keyboard.press("Enter")
     expect(page.locator("#main-content")).to_be_focused()
 
+    # The form is on its own page, reached from the action page.
+    page.get_by_role("link", name=re.compile("Write this quarter's update")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(action.description)
+    check_accessibility(page)
+
     # Red with nothing said: refused, with the errors summarised and beside the fields.
     page.get_by_label("In progress").check()
     page.get_by_label("Red (off track)").check()
@@ -97,14 +102,15 @@ def test_manager_updates_an_action(page, live_server, sign_in, check_accessibili
     page.keyboard.press("Enter")
     expect(page.get_by_label("Progress this quarter")).to_be_focused()
     page.keyboard.type("Consultation delayed by the restructure.")
-    page.keyboard.press("Tab")
+    # The help needed from DMT sits under "Red", just before the progress box.
+    page.keyboard.press("Shift+Tab")
     expect(page.get_by_label("Help needed from DMT")).to_be_focused()
     page.keyboard.type("Agree an extra month for consultation.")
     press_tab_until(page, "Save update")
     page.keyboard.press("Enter")
 
     # Saved: the banner, the update on the action page and in the change history.
-    expect(page).to_have_url(live_server.url + reverse("reporting:detail", args=[action.pk]))
+    expect(page).to_have_url(live_server.url + reverse("reporting:detail", args=[action.pk]) + "?from=yours")
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text("Your update for Q3 2016/17 was saved.")
     summary_list = page.locator(".govuk-summary-list").first
@@ -122,7 +128,11 @@ def test_manager_updates_an_action(page, live_server, sign_in, check_accessibili
     # On a phone: the action page and its form fit without sideways scrolling.
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("link", name=re.compile("Change this quarter's update")).click()
     expect(page.get_by_role("button", name="Save update")).to_be_visible()
+    expect(page.get_by_label("Red (off track)")).to_be_checked()
     check_accessibility(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
