@@ -3,12 +3,14 @@ document order and the strategy check. Progress columns are added by reporting's
 
 from django.contrib import admin
 from django.template.loader import render_to_string
+from django.urls import path
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions import selectors, services
 from actions.models import Action
 from actions.resources import ActionResource
+from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
@@ -67,6 +69,10 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_officer_user").prefetch_related("lead_teams")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: word_import_view(self, request))
+        return [path("word-import/", view, name="actions_action_word_import"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         services.action_save(action=obj, changed=form.changed_data if change else None)

@@ -1,0 +1,93 @@
+"""A planner loads a strategy's plan from its Word document in the browser: upload, the
+mapping suggested from the headers, the preview of every action, then saving them all."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from actions.models import Action
+from tests import factories
+from tests.actions.word_documents import build_docx
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADERS = ["We want…", "How we will…", "Who will… Lead Team(s)", "When will we…", "Cost"]
+ROWS = [
+    [
+        "1. a workforce with a shared vision",
+        "Scope out the Workforce Engagement Plan",
+        "Strategic HR",
+        "Spring 2016",
+        "£1,500",
+    ],
+    [
+        "1. a workforce with a shared vision",
+        "Run the staff survey\n(with the Health Check)",
+        "Strategic HR",
+        "Starting 1st May 2016",
+        "",
+    ],
+]
+
+
+def test_planner_uploads_maps_previews_and_loads_a_plan(
+    page, live_server, sign_in, check_accessibility, planner, tmp_path
+):
+    strategy = factories.StrategyFactory(slug="new-plan", title="New Workforce Strategy 2016/17")
+    factories.TeamFactory(name="Strategic HR")
+    document = tmp_path / "plan.docx"
+    document.write_bytes(build_docx(ROWS, HEADERS, merged={0}))
+
+    sign_in(page, "planner")
+    page.goto(live_server.url + reverse("admin:actions_action_word_import"))
+    check_accessibility(page)
+    page.get_by_label("Strategy").select_option(label=str(strategy))
+    page.get_by_label("Word document (.docx)").set_input_files(str(document))
+    page.get_by_role("button", name="Read the tables").click()
+
+    # The mapping, suggested from the header words, with the table's first rows.
+    expect(page.get_by_label("Table 1, column 2 (How we will…)")).to_have_value("action")
+    expect(page.get_by_label("Table 1, column 1 (We want…)")).to_have_value("outcome")
+    expect(page.get_by_label("Table 1, column 3 (Who will… Lead Team(s))")).to_have_value("lead_teams")
+    expect(page.get_by_label("Table 1, column 5 (Cost)")).to_have_value("estimated_cost")
+    expect(page.get_by_label("Load table 1")).to_be_checked()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Preview the actions").click()
+    preview = page.get_by_role("table", name="Every action, with its errors")
+    expect(preview.get_by_role("row")).to_have_count(3)
+    expect(preview).to_contain_text("Run the staff survey (with the Health Check)")
+    expect(preview).to_contain_text("1 May 2016")
+    expect(page.get_by_text("2 actions are ready to load. Nothing has been saved yet.")).to_be_visible()
+    check_accessibility(page)
+    assert not Action.objects.exists()
+
+    page.get_by_role("button", name="Save all 2 actions").click()
+    expect(page.get_by_text("2 actions loaded into New Workforce Strategy 2016/17.")).to_be_visible()
+    loaded = list(Action.objects.filter(strategy=strategy).order_by("order"))
+    assert [(a.reference, a.timescale, a.estimated_cost) for a in loaded] == [
+        ("1.1", "Spring 2016", 1500),
+        ("1.2", "Starting 1st May 2016", None),
+    ]
+    assert [t.name for t in loaded[0].lead_teams.all()] == ["Strategic HR"]
+
+
+def test_a_bad_row_is_shown_and_nothing_can_be_saved(page, live_server, sign_in, planner, tmp_path):
+    factories.StrategyFactory(slug="new-plan", title="New Workforce Strategy 2016/17")
+    factories.TeamFactory(name="Strategic HR")
+    document = tmp_path / "plan.docx"
+    document.write_bytes(build_docx([*ROWS, ["1. a workforce", "Write it", "No Such Team", "TBC", ""]], HEADERS))
+
+    sign_in(page, "planner")
+    page.goto(live_server.url + reverse("admin:actions_action_word_import"))
+    page.get_by_label("Strategy").select_option(label="New Workforce Strategy 2016/17")
+    page.get_by_label("Word document (.docx)").set_input_files(str(document))
+    page.get_by_role("button", name="Read the tables").click()
+    page.get_by_role("button", name="Preview the actions").click()
+
+    expect(page.get_by_text("1 of 3 actions cannot be loaded, so nothing will be saved.")).to_be_visible()
+    expect(page.get_by_role("table", name="Every action, with its errors")).to_contain_text(
+        'There is no lead team called "No Such Team".'
+    )
+    expect(page.get_by_role("button", name="Save all 3 actions")).to_have_count(0)
+    assert not Action.objects.exists()
