@@ -20,26 +20,34 @@ admin.site.unregister(Strategy)
 
 @admin.register(Strategy)
 class StrategyPlanAdmin(StrategyAdmin):
-    """The strategy page, with the document's actions under each recommendation and the check."""
+    """The strategy page: the check, the costs and the links first; the document folded away."""
 
-    readonly_fields = ["document", "strategy_check"]
+    readonly_fields = ["strategy_check", "cost_totals", "links", "document"]
     fieldsets = [
+        ("At a glance", {"fields": ["strategy_check", "cost_totals", "links"]}),
         *StrategyAdmin.fieldsets,
-        ("The strategy in document order", {"fields": ["document"]}),
-        ("Strategy check", {"fields": ["strategy_check"]}),
+        ("The strategy in document order", {"fields": ["document"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        # A strategy being added has nothing to check, total or link to yet.
+        return self.fieldsets if obj is not None else StrategyAdmin.fieldsets
 
     @admin.display(description="Outcomes, recommendations and measures")
     def document(self, obj):
-        if obj.pk is None:
-            return "Save the strategy to add its outcomes."
         return render_to_string("admin/outcomes/strategy_document.html", {"outcomes": selectors.strategy_document(obj)})
 
     @admin.display(description="Are the objectives SMART?")
     def strategy_check(self, obj):
-        if obj.pk is None:
-            return "–"
         return render_to_string("admin/outcomes/strategy_check.html", {"check": selectors.strategy_check(obj)})
+
+    @admin.display(description="Estimated costs")
+    def cost_totals(self, obj):
+        return render_to_string("admin/outcomes/strategy_costs.html", {"costs": selectors.strategy_costs(obj)})
+
+    @admin.display(description="Its records")
+    def links(self, obj):
+        return render_to_string("admin/outcomes/strategy_links.html", {"strategy": obj})
 
 
 @admin.register(Action)

@@ -1,8 +1,9 @@
 """Reads of a strategy as a document, and the checks a good strategy should pass."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
@@ -57,4 +58,36 @@ def strategy_check(strategy: Strategy) -> StrategyCheck:
                 "recommendation__outcome"
             )
         ),
+    )
+
+
+@dataclass(frozen=True)
+class StrategyCosts:
+    """Estimated costs totalled by outcome and for the strategy.
+
+    ``outcomes`` holds each outcome in document order, annotated with ``cost_total`` (None
+    when none of its actions is costed), ``costed`` and ``action_count``.
+    """
+
+    outcomes: list[Outcome]
+    total: Decimal | None
+    costed: int
+    action_count: int
+
+
+def strategy_costs(strategy: Strategy) -> StrategyCosts:
+    """The strategy's estimated costs by outcome and in all: one query, whatever the size."""
+    outcomes = list(
+        strategy.outcomes.annotate(
+            cost_total=Sum("actions__estimated_cost"),
+            costed=Count("actions__estimated_cost"),
+            action_count=Count("actions"),
+        ).order_by("number")
+    )
+    totals = [o.cost_total for o in outcomes if o.cost_total is not None]
+    return StrategyCosts(
+        outcomes=outcomes,
+        total=sum(totals, Decimal(0)) if totals else None,
+        costed=sum(o.costed for o in outcomes),
+        action_count=sum(o.action_count for o in outcomes),
     )

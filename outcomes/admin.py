@@ -12,12 +12,14 @@ class OutcomeInline(admin.StackedInline):
     extra = 0
     fields = ["number", "title", "narrative"]
     show_change_link = True
+    classes = ["collapse"]  # folded: the page opens on the check and the totals
 
 
-class RiskInline(admin.TabularInline):
+class RiskInline(admin.StackedInline):  # stacked: every input has its own label
     model = Risk
     extra = 0
-    fields = ["number", "risk", "control", "likelihood", "impact"]
+    fields = ["number", "risk", "control", ("likelihood", "impact")]
+    classes = ["collapse"]
 
 
 @admin.register(Strategy)
@@ -30,7 +32,7 @@ class StrategyAdmin(SimpleHistoryAdmin):
         css = {"all": ["css/admin.css"]}  # no inline styles: the Content-Security-Policy forbids them
 
     fieldsets = [
-        (None, {"fields": ["title", "slug", "organisation", "department", "version"]}),
+        ("Strategy", {"fields": ["title", "slug", "organisation", "department", "version"]}),
         ("Period", {"fields": ["period_label", ("period_start", "period_end")]}),
         ("Purpose", {"fields": ["vision", "mission", "governance"]}),
         ("Source", {"fields": ["source_document", "source_notes"], "classes": ["collapse"]}),
