@@ -847,9 +847,19 @@ def test_update_form_query_count(client, manager, action, period, django_assert_
     factories.ProgressUpdateFactory(action=action, period=period, author=manager)
     client.force_login(manager)
     # session, user, the action (with its place), its lead teams, the user's groups, the
-    # user's team ids, the open quarter, this quarter's update (with author)
+    # user's team ids, the open quarter, the action's updates (with quarter and author: this
+    # quarter's for the form, the earlier ones shown beside it)
     with django_assert_num_queries(8):
         assert client.get(update_url(action)).status_code == 200
+    # The same however many earlier updates are shown beside the form.
+    for number in (1, 2):
+        quarter = factories.ReportingPeriodFactory(
+            strategy=action.strategy, year=2016, number=number, state=ReportingPeriod.State.CLOSED
+        )
+        factories.ProgressUpdateFactory(action=action, period=quarter, author=manager)
+    with django_assert_num_queries(8):
+        response = client.get(update_url(action))
+    assert len(response.context["earlier"]) == 2
 
 
 # An update's author may be None: SET_NULL when a user is deleted, or loaded from a fixture
