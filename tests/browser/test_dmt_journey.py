@@ -70,3 +70,42 @@ def test_dmt_reads_the_dashboard_and_downloads_the_report(
             content = file.read()
         assert len(content) > 1000, f"the {name} is nearly empty"
         assert content.startswith(magic), f"the {name} is not a {extension} file"
+
+
+def test_planner_prepares_and_records_the_dmt_meeting(
+    page, live_server, sign_in, check_accessibility, planner, timeline
+):
+    """Key messages before the meeting, DMT's decision after it; both in the report."""
+    strategy = timeline["strategy"]
+    sign_in(page, "planner", start=reverse("reporting:returns", args=[strategy.slug, "q3-2016-17"]))
+    page.get_by_role("link", name="Key messages and DMT decisions").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("DMT meeting for Q3 2016/17")
+    check_accessibility(page)
+
+    page.get_by_label("Key messages").fill("Agency use is falling.\n\nFunding for action A needs DMT's agreement.")
+    page.get_by_label("Strategic lead").fill("Jane Smith")
+    page.get_by_role("button", name="Save the key messages").click()
+    expect(page.locator(".govuk-notification-banner, [role=alert], .govuk-body").first).to_be_visible()
+    expect(page.get_by_label("Key messages")).to_have_value(
+        "Agency use is falling.\n\nFunding for action A needs DMT's agreement."
+    )
+
+    # A Red action's request for help, decided after the meeting.
+    requests = page.locator("#requests")
+    expect(requests).to_contain_text("DMT to agree funding for A")
+    requests.get_by_role("link", name=re.compile("Record the decision")).click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save DMT's decision").click()  # nothing chosen yet
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select DMT's decision")
+    check_accessibility(page)
+    page.get_by_label("Agreed").check()
+    page.get_by_label("Note for the lead").fill("£20k from reserves")
+    page.get_by_role("button", name="Save DMT's decision").click()
+    expect(page.locator("#requests")).to_contain_text("Agreed: £20k from reserves")
+
+    # The report opens with the key messages and shows the decision beside the action.
+    page.get_by_role("link", name="DMT report for Q3 2016/17").click()
+    expect(page.locator("#key-messages")).to_contain_text("Funding for action A needs DMT's agreement.")
+    expect(page.locator("#key-messages")).to_contain_text("Strategic lead: Jane Smith")
+    expect(page.locator("#exceptions")).to_contain_text("DMT's decision in Q3 2016/17: Agreed. £20k from reserves")
+    check_accessibility(page)

@@ -105,6 +105,8 @@ class Command(BaseCommand):
 
     def run(self, actions: int, quarters: int, repeat: int, pdf_repeat: int) -> None:
         pdf_repeat = pdf_repeat if actions <= 1000 else 1
+        # Each size from empty tables: SQLite's in-memory test database outlives destroy_test_db.
+        call_command("flush", interactive=False, verbosity=0)
         started = time.perf_counter()
         call_command("demo_data", actions=actions, quarters=quarters, seed=1, verbosity=0)
         built = time.perf_counter() - started
