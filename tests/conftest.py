@@ -1,6 +1,8 @@
+import importlib
 import os
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from tests import factories
@@ -25,6 +27,24 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _roles_exist(request):
+    """The three roles with their permissions, as the data migration makes them.
+
+    A browser test's transactional database is emptied afterwards, groups included, and a
+    flush does not rerun data migrations: a test that comes after one would find no roles.
+    """
+    names = set(request.fixturenames)
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif not request.node.get_closest_marker("django_db"):
+        return  # no database in this test
+    if Group.objects.filter(permissions__isnull=False).distinct().count() < 3:
+        importlib.import_module("reporting.migrations.0002_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)
