@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from reporting.services import key_messages_set
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
 
 def pdf_of(client, user, timeline, name="q3") -> PdfReader:
     client.force_login(user)
@@ -108,8 +110,6 @@ def test_the_pdf_is_tagged_with_a_title_and_language(client, dmt, timeline):
 
 def test_key_messages_headline_and_charts_open_the_first_page(client, dmt, planner, timeline):
     period = timeline["q3"]
-    from reporting.services import key_messages_set
-
     key_messages_set(
         period=period, user=planner, key_messages="Agency use is falling at last.", strategic_lead="Jane Smith"
     )
