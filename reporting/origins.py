@@ -8,7 +8,6 @@ and names what it shows ("Off track (Red), Q4 2016/17"), with a link back to the
 from dataclasses import dataclass
 
 from django.http import QueryDict
-from django.urls import reverse
 
 from outcomes.models import Outcome, Strategy
 from reporting.models import RAG, ReportingPeriod, Status
@@ -40,7 +39,6 @@ class Origin:
     strategy: Strategy
     period: ReportingPeriod
     outcome: Outcome | None
-    report_url: str
 
     @property
     def title(self) -> str:
@@ -77,5 +75,5 @@ def list_origin(query: QueryDict, periods: list[ReportingPeriod]) -> Origin | No
         strategy = Strategy.objects.only("slug", "title").filter(pk=strategy_id).first()
         if strategy is None:
             return None
-    url = reverse("dashboard:quarter", args=[strategy.slug, period.slug])
-    return Origin(label, strategy, period, outcome, url)
+    # The link back to the report is made by the template: reporting names no dashboard URL.
+    return Origin(label, strategy, period, outcome)

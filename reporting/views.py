@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions.models import Action
 from actions.permissions import can_edit_action
 from outcomes.models import SuccessMeasure
-from reporting import selectors, services
+from reporting import decisions, origins, selectors, services
 from reporting.filters import ActionFilter, govuk_widgets
 from reporting.forms import ProgressUpdateForm
 from reporting.models import ProgressUpdate, ReportingPeriod
@@ -46,9 +46,9 @@ def person_name(user) -> str:
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
     """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
     action = get_object_or_404(
-        Action.objects.select_related(
-            "strategy", "outcome", "recommendation__outcome", "lead_officer_user"
-        ).prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))),
+        decisions.with_latest_decision(Action.objects)
+        .select_related("strategy", "outcome", "recommendation__outcome", "lead_officer_user")
+        .prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))),
         pk=pk,
     )
     if for_edit and not can_edit_action(request.user, action):
@@ -85,7 +85,7 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
     periods = _periods_asked(request)
     # Those still needing an update in their quarter come first.
     actions = (
-        selectors.action_list(periods=periods, queryset=queryset)
+        selectors.action_list(periods=periods, queryset=decisions.with_latest_decision(queryset))
         .annotate(
             needs_first=Case(
                 When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -117,6 +117,8 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
             "querystring_without_page": query.urlencode(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
             "section": section,
+            # A list reached from a count on the DMT report names that count and links back.
+            "origin": origins.list_origin(request.GET, periods),
             **extra,
         },
     )

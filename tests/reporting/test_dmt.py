@@ -199,7 +199,25 @@ def test_the_lead_sees_the_decision_on_the_action_page_and_in_their_list(planner
     assert "DMT Q3 2016/17" in row and "Declined" in row
     # Without a decision (or before the page reads one), nothing is shown.
     assert not render_to_string("reporting/_dmt_decision.html", {"action": timeline["actions"]["B"]}).strip()
-    # Both of the lead's pages include it.
-    for template in ("actions/detail.html", "actions/_table.html"):
-        with open(f"templates/{template}") as file:
-            assert 'include "reporting/_dmt_decision.html"' in file.read()
+
+
+def test_the_lead_reads_the_decision_on_the_action_page_and_in_your_actions(client, planner, timeline):
+    services.dmt_decision_record(update=asked(timeline), user=planner, outcome="declined", note="No budget")
+    lead = factories.UserFactory(username="lead-of-a", groups=["Manager"], teams=[timeline["team"]])
+    client.force_login(lead)
+    page = client.get(reverse("reporting:detail", args=[timeline["actions"]["A"].pk])).content.decode()
+    assert "decision on the help asked in Q3 2016/17" in page and "No budget" in page
+    listing = client.get(reverse("reporting:home")).content.decode()
+    assert "DMT Q3 2016/17: <strong>Declined</strong>. No budget" in listing
+
+
+def test_a_list_reached_from_a_count_names_it_and_links_back(client, dmt, timeline):
+    strategy, q3 = timeline["strategy"], timeline["q3"]
+    client.force_login(dmt)
+    query = {"strategy": strategy.pk, "quarter": q3.slug, "rag": "red"}
+    response = client.get(reverse("reporting:list"), query)
+    html = response.content.decode()
+    assert "Off track (Red), Q3 2016/17" in html
+    assert f'href="{reverse("dashboard:quarter", args=[strategy.slug, q3.slug])}"' in html
+    assert "Back to the DMT report for Q3 2016/17" in html
+    assert "Back to the DMT report" not in client.get(reverse("reporting:list")).content.decode()
