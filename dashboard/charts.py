@@ -60,8 +60,9 @@ def split_chart(*, chart_id: str, title: str, counts) -> SafeString:
     """One bar of the actions split by state, with a key below naming each state and its number."""
     segments = _segments(counts, 0, WIDTH)
     key = [s for s in segments if s.value] or segments
+    # The key starts clear of the bar (which ends at 28): its first box's top at 36.
     for index, segment in enumerate(key):
-        segment.key_y = 40 + index * ROW
+        segment.key_y = 50 + index * ROW
     return render_to_string(
         "dashboard/_split_chart.svg",
         {
@@ -71,7 +72,7 @@ def split_chart(*, chart_id: str, title: str, counts) -> SafeString:
             "key": key,
             "total": counts.total,
             "width": WIDTH,
-            "height": 40 + len(key) * ROW,
+            "height": 50 + len(key) * ROW,
             "font": FONT,
         },
     )
