@@ -884,3 +884,12 @@ def test_a_conflict_with_an_update_that_has_no_author_says_someone_else(client, 
     assert "None saved" not in html
     assert "Someone else saved this update while you were editing it" in html
     assert textarea(response, "progress") == "Mine"
+
+
+def test_titles_are_shown_in_the_documents_own_words(client, dmt, action, period):
+    """No "…" or "We will…" added to an outcome's or a recommendation's title."""
+    client.force_login(dmt)
+    html = client.get(detail_url(action)).content.decode()
+    assert f"{action.outcome.number}. {action.outcome.title}" in html
+    assert f"{action.recommendation.reference} {action.recommendation.title}" in html
+    assert ". …" not in html and "We will… " not in html
