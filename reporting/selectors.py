@@ -95,12 +95,18 @@ def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action]
             this_update=FilteredRelation("updates", condition=Q(updates__period__in=period_ids)),
         )
         .annotate(as_at_period_id=F("as_at__id"), as_at_start=F("as_at__start"), as_at_end=F("as_at__end"))
-        .alias(latest_earlier_status=Subquery(latest_before.values("status")[:1]))
+        # The latest earlier update's status when it closed the action, else None: the Case is
+        # inside the subquery so that the subquery appears once wherever this is referred to
+        # (the status and overdue), not once more for each branch of an outer Case.
         .alias(
-            earlier_closed_status=Case(
-                When(latest_earlier_status__in=CLOSED_STATUSES, then=F("latest_earlier_status")),
-                default=Value(None),
-                output_field=CharField(),
+            earlier_closed_status=Subquery(
+                latest_before.annotate(
+                    closed_status=Case(
+                        When(status__in=CLOSED_STATUSES, then=F("status")),
+                        default=Value(None),
+                        output_field=CharField(),
+                    )
+                ).values("closed_status")[:1]
             )
         )
         .annotate(
