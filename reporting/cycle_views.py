@@ -22,7 +22,7 @@ def _require_planner(request: HttpRequest) -> None:
         raise PermissionDenied("Only Organisational Planning can run the quarterly cycle.")
 
 
-def _get_period(request: HttpRequest, strategy: str, quarter: str) -> tuple[ReportingPeriod, list[ReportingPeriod]]:
+def planner_period(request: HttpRequest, strategy: str, quarter: str) -> tuple[ReportingPeriod, list[ReportingPeriod]]:
     """The strategy's quarter in the address and all its quarters (one query), for a planner;
     PermissionDenied for anyone else, Http404 for a quarter the strategy does not have."""
     _require_planner(request)
@@ -68,7 +68,7 @@ def returns_page(request: HttpRequest, strategy: str, quarter: str) -> HttpRespo
     Costs ten queries whatever the number of actions: session, user, the user's groups, the
     strategy's quarters, and the six of `returns.returns_for`.
     """
-    period, periods = _get_period(request, strategy, quarter)
+    period, periods = planner_period(request, strategy, quarter)
     data = returns.returns_for(period, periods=periods)
     form = ReturnsFilterForm(request.GET or None, lead_choices=data.lead_choices)
     filters = form.filters() if form.is_bound else {"lead": "", "missing_only": False}
@@ -91,7 +91,7 @@ def returns_page(request: HttpRequest, strategy: str, quarter: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def returns_close(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
     """Close the quarter: the page shows what is still missing; the POST closes it."""
-    period, _ = _get_period(request, strategy, quarter)
+    period, _ = planner_period(request, strategy, quarter)
     if request.method == "GET" and not period.is_open:
         messages.info(request, f"{period.label} is already closed.")
         return redirect(_returns_url(period))
@@ -115,7 +115,7 @@ def returns_close(request: HttpRequest, strategy: str, quarter: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def returns_reopen(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
     """Reopen a closed quarter, for a reason that is recorded and shown on its report."""
-    period, _ = _get_period(request, strategy, quarter)
+    period, _ = planner_period(request, strategy, quarter)
     if request.method == "GET" and period.is_open:
         messages.info(request, f"{period.label} is open already.")
         return redirect(_returns_url(period))
@@ -136,7 +136,7 @@ def returns_reopen(request: HttpRequest, strategy: str, quarter: str) -> HttpRes
 def returns_reminders(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
     """Remind the leads: the page lists exactly who will be emailed about which actions, and
     who was reminded recently (emailed again only if asked); the POST sends."""
-    period, _ = _get_period(request, strategy, quarter)
+    period, _ = planner_period(request, strategy, quarter)
     if not period.is_open:
         messages.info(request, f"{period.label} is closed: nobody needs reminding.")
         return redirect(_returns_url(period))

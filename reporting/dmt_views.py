@@ -5,15 +5,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from reporting import returns, services
+from reporting import services
+from reporting.cycle_views import planner_period
 from reporting.models import RAG, DmtDecision, ProgressUpdate, ReportingPeriod
-from workforce.quarters import quarter_from_slug
-from workforce.roles import is_planner
 
 
 class KeyMessagesForm(forms.Form):
@@ -49,21 +48,6 @@ class DecisionForm(forms.Form):
     )
 
 
-def _get_period(request: HttpRequest, strategy: str, quarter: str) -> tuple[ReportingPeriod, list[ReportingPeriod]]:
-    """The strategy's quarter and all its quarters, for a planner; PermissionDenied otherwise."""
-    if not is_planner(request.user):
-        raise PermissionDenied("Only Organisational Planning prepares the DMT meeting.")
-    try:
-        wanted = quarter_from_slug(quarter)
-    except ValueError as error:
-        raise Http404(str(error)) from error
-    periods = returns.strategy_periods(strategy)
-    period = next((p for p in periods if p.quarter == wanted), None)
-    if period is None:
-        raise Http404(f"The strategy has no quarter {wanted.label}")
-    return period, periods
-
-
 def _requests_for_help(period: ReportingPeriod):
     """The quarter's Red updates that asked DMT for help, with any decision: one query."""
     return (
@@ -82,7 +66,7 @@ def _dmt_url(period: ReportingPeriod) -> str:
 @require_http_methods(["GET", "POST"])
 def dmt_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
     """The quarter's key messages (written while it is open) and its requests for help."""
-    period, periods = _get_period(request, strategy, quarter)
+    period, periods = planner_period(request, strategy, quarter)
     initial = {"key_messages": period.key_messages, "strategic_lead": period.strategic_lead}
     form = KeyMessagesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
@@ -113,7 +97,7 @@ def dmt_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dmt_decision(request: HttpRequest, strategy: str, quarter: str, update: int) -> HttpResponse:
     """Record DMT's response to one Red action's request for help in the quarter."""
-    period, periods = _get_period(request, strategy, quarter)
+    period, periods = planner_period(request, strategy, quarter)
     asked = get_object_or_404(_requests_for_help(period), pk=update)
     if not services.dmt_decision_open(period, periods):
         messages.info(request, f"A later quarter has closed: DMT's decisions on {period} are fixed.")

@@ -146,8 +146,8 @@ class ProgressUpdateForm(forms.Form):
             _commentary("progress"),
             _commentary("next_steps"),
             _commentary("evidence"),
-            # The bound field, never crispy's Hidden(name, value): that compiles its value as a
-            # template, so a posted version would run as template code.
+            # Rendered as a bound field, so the posted version is escaped like any input; crispy's
+            # hidden-input helper would compile its value as template code.
             Field("version"),
             Submit("save", "Save update"),
         )
