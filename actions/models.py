@@ -65,6 +65,15 @@ class Action(models.Model):
         "framework link", max_length=300, blank=True, help_text="A national framework or standard the action serves."
     )
     notes = models.TextField("notes", blank=True)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name="carried forward from",
+        help_text="The action of an earlier strategy this one continues, when the strategy was refreshed.",
+    )
 
     objects = ActionManager()
     history = HistoricalRecords(m2m_fields=[lead_teams])
@@ -164,5 +173,16 @@ class Action(models.Model):
             errors["recommendation"] = ValidationError(
                 "The recommendation belongs to another outcome.", code="wrong_outcome"
             )
+        if self.predecessor_id and self.strategy_id:
+            earlier = self.predecessor.strategy
+            if earlier.pk == self.strategy_id:
+                errors["predecessor"] = ValidationError(
+                    "An action is carried forward from another strategy, not its own.", code="same_strategy"
+                )
+            elif earlier.period_start >= self.strategy.period_start:
+                errors["predecessor"] = ValidationError(
+                    f"An action is carried forward from an earlier strategy: {earlier} does not start before this one.",
+                    code="not_earlier",
+                )
         if errors:
             raise ValidationError(errors)

@@ -1,10 +1,14 @@
 """Writes to actions. Views, imports and the admin call these, never save()."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actions.models import Action
+from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 
 
 def action_save(*, action: Action, changed: Collection[str] | None = None) -> Action:
@@ -18,3 +22,125 @@ def action_save(*, action: Action, changed: Collection[str] | None = None) -> Ac
     with transaction.atomic():
         action.save()
     return action
+
+
+@dataclass(frozen=True)
+class Carried:
+    """An action to carry into the refreshed strategy, with its new reference and timescale."""
+
+    action: Action
+    reference: str
+    timescale: str
+
+
+def strategy_refresh(
+    *,
+    source: Strategy,
+    title: str,
+    slug: str,
+    period_label: str,
+    period_start: date,
+    period_end: date,
+    carried: Sequence[Carried],
+) -> Strategy:
+    """The next strategy, made from `source`: its outcomes, recommendations, measures of
+    success, risks and workforce indicators as they stand, and the chosen actions carried
+    forward with new references and timescales, each linked to the action it continues.
+
+    Dates are read from each new timescale. All or nothing: a ValidationError (a short name
+    in use, a reference twice, an action of another strategy) saves nothing.
+    """
+    errors = []
+    references = [item.reference.strip() for item in carried]
+    for reference in {r for r in references if references.count(r) > 1}:
+        errors.append(f"The reference {reference} is given to more than one carried action.")
+    for item in carried:
+        if item.action.strategy_id != source.pk:
+            errors.append(f"Action {item.action.reference} is not an action of {source}.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        strategy = Strategy(
+            title=title,
+            slug=slug,
+            organisation=source.organisation,
+            department=source.department,
+            period_label=period_label,
+            period_start=period_start,
+            period_end=period_end,
+            vision=source.vision,
+            mission=source.mission,
+            governance=source.governance,
+            source_notes=f"Refreshed from {source.title} ({source.period_label}).",
+        )
+        if period_start <= source.period_start:
+            raise ValidationError(
+                {
+                    "period_start": f"The refreshed strategy starts after {source.title}, which starts "
+                    f"{source.period_start:%-d %B %Y}."
+                },
+                code="not_later",
+            )
+        strategy.full_clean()
+        strategy.save()
+        strategy.workforce_indicators.add(*source.workforce_indicators.all())
+        outcomes, recommendations = _copy_document(source, strategy)
+        for item in sorted(carried, key=lambda item: (item.action.order, item.action.reference)):
+            old = item.action
+            action = Action(
+                strategy=strategy,
+                outcome=outcomes[old.outcome_id],
+                recommendation=recommendations.get(old.recommendation_id),
+                reference=item.reference.strip(),
+                order=old.order,
+                description=old.description,
+                lead_officer=old.lead_officer,
+                lead_officer_user_id=old.lead_officer_user_id,
+                timescale=item.timescale.strip(),
+                estimated_cost=old.estimated_cost,
+                framework_link=old.framework_link,
+                notes=old.notes,
+                predecessor=old,
+            )
+            action_save(action=action)
+            action.lead_teams.set(old.lead_teams.all())
+    return strategy
+
+
+def _copy_document(source: Strategy, strategy: Strategy) -> tuple[dict, dict]:
+    """Copies the strategy as written (outcomes, recommendations, measures, risks) into
+    `strategy`; returns the new outcome and recommendation for each old one's id."""
+    outcomes, recommendations = {}, {}
+    for outcome in source.outcomes.order_by("number"):
+        outcomes[outcome.pk] = Outcome.objects.create(
+            strategy=strategy, number=outcome.number, title=outcome.title, narrative=outcome.narrative
+        )
+    for recommendation in Recommendation.objects.filter(outcome__strategy=source).prefetch_related("measures"):
+        new = Recommendation.objects.create(
+            outcome=outcomes[recommendation.outcome_id],
+            number=recommendation.number,
+            title=recommendation.title,
+            rationale=recommendation.rationale,
+        )
+        recommendations[recommendation.pk] = new
+        for measure in recommendation.measures.all():
+            SuccessMeasure.objects.create(
+                recommendation=new,
+                number=measure.number,
+                measure=measure.measure,
+                indicator=measure.indicator,
+                workforce_indicator_id=measure.workforce_indicator_id,
+                target_value=measure.target_value,
+                target_unit=measure.target_unit,
+                baseline=measure.baseline,
+            )
+    for risk in source.risks.order_by("number"):
+        Risk.objects.create(
+            strategy=strategy,
+            number=risk.number,
+            risk=risk.risk,
+            control=risk.control,
+            likelihood=risk.likelihood,
+            impact=risk.impact,
+        )
+    return outcomes, recommendations

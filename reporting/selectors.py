@@ -138,9 +138,9 @@ def action_list(*, periods: Iterable[ReportingPeriod], queryset: QuerySet[Action
     one prefetch of lead teams.
     """
     queryset = Action.objects.all() if queryset is None else queryset
-    queryset = queryset.select_related("strategy", "outcome", "recommendation", "lead_officer_user").prefetch_related(
-        Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))
-    )
+    queryset = queryset.select_related(
+        "strategy", "outcome", "recommendation", "lead_officer_user", "predecessor__strategy"
+    ).prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind")))
     return actions_as_at(periods, queryset)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import cycle_views, dmt_views, views
+from reporting import cycle_views, dmt_views, refresh, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("returns/<slug:strategy>/<slug:quarter>/close/", cycle_views.returns_close, name="returns_close"),
     path("returns/<slug:strategy>/<slug:quarter>/reopen/", cycle_views.returns_reopen, name="returns_reopen"),
     path("returns/<slug:strategy>/<slug:quarter>/reminders/", cycle_views.returns_reminders, name="returns_reminders"),
+    # The yearly refresh: a new strategy made from this one, chosen actions carried forward.
+    path("strategies/<slug:strategy>/refresh/", refresh.strategy_refresh_view, name="strategy_refresh"),
     # The DMT meeting: key messages and DMT's decisions on requests for help.
     path("returns/<slug:strategy>/<slug:quarter>/dmt/", dmt_views.dmt_page, name="dmt"),
     path("returns/<slug:strategy>/<slug:quarter>/dmt/<int:update>/", dmt_views.dmt_decision, name="dmt_decision"),

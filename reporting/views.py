@@ -47,7 +47,7 @@ def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Act
     """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
     action = get_object_or_404(
         decisions.with_latest_decision(Action.objects)
-        .select_related("strategy", "outcome", "recommendation__outcome", "lead_officer_user")
+        .select_related("strategy", "outcome", "recommendation__outcome", "lead_officer_user", "predecessor__strategy")
         .prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))),
         pk=pk,
     )
@@ -150,6 +150,34 @@ def _updates(action: Action, period: ReportingPeriod | None) -> tuple[ProgressUp
     return current, [u for u in updates if u is not current]
 
 
+#: How far back the line of carried-forward actions is followed: a strategy refreshed yearly
+#: for ten years.
+LINE_LIMIT = 10
+
+
+def _line(action: Action) -> tuple[list[Action], list[ProgressUpdate]]:
+    """The actions `action` continues from earlier strategies, nearest first, and their
+    updates newest first: none for an action not carried forward; else a query for each
+    strategy before the first, then one for the updates."""
+    line: list[Action] = []
+    earlier = action.predecessor
+    while earlier is not None and len(line) < LINE_LIMIT and earlier.pk != action.pk:
+        line.append(earlier)
+        earlier = (
+            Action.objects.select_related("strategy").filter(pk=earlier.predecessor_id).first()
+            if earlier.predecessor_id
+            else None
+        )
+    if not line:
+        return [], []
+    updates = list(
+        ProgressUpdate.objects.filter(action__in=line)
+        .select_related("period", "author", "action__strategy")
+        .order_by("-period__start")
+    )
+    return line, updates
+
+
 def _detail_context(request: HttpRequest, action: Action) -> dict:
     # The strategy's open quarter, else its latest: a closed quarter says it is closed.
     period = selectors.period_to_report(list(selectors.periods_for_strategy(action.strategy)))
@@ -160,7 +188,11 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
     )
     can_edit = can_edit_action(request.user, action)
     section = _section(request)
+    line, line_updates = _line(action)
     return {
+        "line": line,
+        "line_updates": line_updates,
+        "successors": list(action.successors.select_related("strategy").order_by("strategy__period_start")),
         "action": action,
         "period": period,
         "current": current,

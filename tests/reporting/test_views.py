@@ -821,8 +821,8 @@ def test_detail_query_count_does_not_grow_with_history(client, manager, action, 
     # session, user, the action (with strategy, outcome, recommendation and its outcome), its
     # lead teams, the open quarter, the action's updates (with quarter and author), the user's
     # groups, the user's team ids, the action's history, its updates' history, the
-    # recommendation's measures of success
-    expected = 11
+    # recommendation's measures of success, the actions it was carried forward to
+    expected = 12
     factories.SuccessMeasureFactory(recommendation=action.recommendation)
     factories.ProgressUpdateFactory(action=action, period=period, author=manager)
     client.force_login(manager)
