@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from actions.selectors import strategy_costs
 from dashboard import charts
 from dashboard.selectors import HEADLINE, Report
 from outcomes.spreadsheets import append_row
@@ -126,8 +127,25 @@ ACTION_HEADER = [
     "Reason",
     "Next steps",
     "Evidence",
+    "Estimated cost (£)",
+    "Carried forward from",
 ]
-ACTION_WIDTHS = {1: 10, 2: 9, 3: 60, 4: 24, 5: 18, 6: 12, 10: 50, 11: 40, 12: 30, 13: 30, 15: 40, 16: 30}
+ACTION_WIDTHS = {
+    1: 10,
+    2: 9,
+    3: 60,
+    4: 24,
+    5: 18,
+    6: 12,
+    10: 50,
+    11: 40,
+    12: 30,
+    13: 30,
+    15: 40,
+    16: 30,
+    17: 16,
+    18: 16,
+}
 
 
 def _action_row(action) -> list:
@@ -149,6 +167,8 @@ def _action_row(action) -> list:
         action.period_reason or "",
         action.period_next_steps or "",
         action.period_evidence or "",
+        action.estimated_cost,
+        action.carried_from or "",
     ]
 
 
@@ -182,21 +202,49 @@ def _summary(workbook: Workbook, report: Report) -> None:
         {1: 40, 2: 18},
     )
     append_row(summary, [])
+    costs = strategy_costs(report.strategy)
+    costs_by_outcome = {outcome.pk: outcome.cost_total for outcome in costs.outcomes}
     _table(
         summary,
         "ByOutcome",
-        ["Outcome", *[label for _, label, _ in HEADLINE], "Per cent complete", "Direction of travel"],
+        [
+            "Outcome",
+            *[label for _, label, _ in HEADLINE],
+            "Per cent complete",
+            "Direction of travel",
+            *([f"Against {report.year_earlier_label}"] if report.year_earlier_label else []),
+            "Estimated cost (£)",
+        ],
         [
             [
                 f"{row.outcome.number}. {row.outcome.title}",
                 *[getattr(row.counts, key) for key, _, _ in HEADLINE],
                 row.counts.percent_complete,
                 f"{row.direction.arrow} {row.direction.words}" if row.direction else "No earlier quarter",
+                *(
+                    [
+                        f"{row.year_direction.arrow} {row.year_direction.words}"
+                        if row.year_direction
+                        else "No actions then"
+                    ]
+                    if report.year_earlier_label
+                    else []
+                ),
+                costs_by_outcome.get(row.outcome.pk),
             ]
             for row in report.outcomes
         ],
         {1: 40},
     )
+    append_row(
+        summary,
+        [
+            "Estimated cost of the strategy's actions (£)",
+            costs.total if costs.total is not None else "No action has an estimated cost",
+            f"{costs.costed} of {costs.action_count} actions costed",
+        ],
+    )
+    summary.cell(row=summary.max_row, column=1).font = BOLD
     summary.column_dimensions["A"].width = 50
     summary.column_dimensions["B"].width = 60
 

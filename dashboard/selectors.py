@@ -21,6 +21,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from actions.models import Action
+from dashboard import year_on_year
 from outcomes.models import Outcome, Strategy
 from reporting import origins
 from reporting import selectors as action_selectors
@@ -54,6 +55,9 @@ class ReportAction:
     lead_officer: str
     lead_officer_account: str | None
     lead_officer_username: str | None
+    # The period of the strategy it was carried forward from ("2016/17"), if it was.
+    carried_from: str | None = None
+    estimated_cost: Decimal | None = None
     lead_names: list[str] = field(default_factory=list)
     decision: "Decision | None" = None
     previous_decision: "Decision | None" = None
@@ -189,6 +193,9 @@ class OutcomeRow:
     previous: Counts | None
     direction: Direction | None
     rows: list[HeadlineRow]
+    # Against the same quarter a year earlier (see dashboard.year_on_year).
+    year_earlier: Counts | None = None
+    year_direction: Direction | None = None
 
     @property
     def exception_rows(self) -> list[HeadlineRow]:
@@ -250,6 +257,10 @@ class Report:
     # DMT's decisions by action id: on this quarter's requests for help, and on last quarter's.
     decisions: dict[int, "Decision"] = field(default_factory=dict)
     previous_decisions: dict[int, "Decision"] = field(default_factory=dict)
+    # The quarter a year earlier the by-outcome table compares with ("Q1 2016/17"), and
+    # whether through the carried-forward line rather than the strategy's own quarter.
+    year_earlier_label: str = ""
+    year_earlier_carried: bool = False
 
     @property
     def key_figures(self) -> list[HeadlineRow]:
@@ -303,6 +314,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         .annotate(
             outcome_number=F("outcome__number"),
             lead_officer_username=F("lead_officer_user__username"),
+            carried_from=F("predecessor__strategy__period_label"),
             lead_officer_account=Concat(
                 "lead_officer_user__first_name", Value(" "), "lead_officer_user__last_name", output_field=CharField()
             ),
@@ -342,15 +354,20 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         actions_by_outcome[action.outcome_id].append(action)
     by_outcome = {outcome_id: Counts.of(rows) for outcome_id, rows in actions_by_outcome.items()}
 
+    year_earlier_label, year_earlier_carried, year_earlier = _year_earlier(
+        strategy, period, so_far, trend_tallies, actions
+    )
     outcome_rows = []
     for outcome in strategy.outcomes.order_by("number"):
         now = by_outcome.get(outcome.pk, Counts())
         before = previous_by_outcome.get(outcome.pk)
-        outcome_rows.append(
-            OutcomeRow(
-                outcome, now, before, Direction.between(now, before), _headline_rows(now, strategy, period, outcome)
-            )
+        row = OutcomeRow(
+            outcome, now, before, Direction.between(now, before), _headline_rows(now, strategy, period, outcome)
         )
+        if year_earlier is not None:
+            row.year_earlier = year_earlier.get(outcome.pk)
+            row.year_direction = Direction.between(now, row.year_earlier)
+        outcome_rows.append(row)
 
     next_quarter = period.quarter.next()
     due_next = [
@@ -370,6 +387,8 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         action.decision = decisions.get(action.id)
         action.previous_decision = previous_decisions.get(action.id)
     return Report(
+        year_earlier_label=year_earlier_label,
+        year_earlier_carried=year_earlier_carried,
         trend=trend,
         decisions=decisions,
         previous_decisions=previous_decisions,
@@ -390,6 +409,23 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         risks=list(strategy.risks.order_by("number")),
         reopenings=[e for e in events if e.period_id == period.pk and e.kind == PeriodEvent.Kind.REOPENED],
     )
+
+
+def _year_earlier(strategy, period, so_far, trend_tallies, actions) -> tuple[str, bool, dict[int, Counts] | None]:
+    """The quarter a year earlier: its label, whether it is reached through the carried-
+    forward line, and its counts by outcome; None when there is no such quarter. No query
+    when the strategy has the quarter itself (the trend holds it) or carries no action
+    forward; else one or two."""
+    own = year_on_year.within_strategy(period, so_far)
+    if own is not None:
+        tallies = trend_tallies.get(own.pk, {})
+        return own.label, False, {outcome_id: Counts.of_tallies(t) for outcome_id, t in tallies.items()}
+    if not any(action.carried_from for action in actions):
+        return "", False, None
+    earlier, rows = year_on_year.carried_line(strategy, period)
+    if not earlier:
+        return "", False, None
+    return earlier[0].label, True, {outcome_id: Counts.of_tallies(t) for outcome_id, t in _tally(rows).items()}
 
 
 def _indicator_rows(strategy, period, previous_period) -> list[IndicatorRow]:
