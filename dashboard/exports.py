@@ -250,8 +250,9 @@ def _summary(workbook: Workbook, report: Report) -> None:
 
 
 def report_xlsx(report: Report) -> bytes:
-    """A workbook: Summary (key messages, headline and outcomes), Exceptions, Due next
-    quarter, Actions (every action's update and DMT's decisions), Indicators, Risks."""
+    """A workbook: Summary (key messages, headline, outcomes and costs), Exceptions, Due next
+    quarter, Actions (every action's update and DMT's decisions), Indicators, Measures (of
+    success, against their targets), Risks."""
     workbook = Workbook()
     _summary(workbook, report)
     for title, actions in (
@@ -278,6 +279,34 @@ def report_xlsx(report: Report) -> bytes:
             for row in report.indicators
         ),
         {1: 40, 6: 20, 7: 20},
+    )
+    _sheet(
+        workbook,
+        "Measures",
+        [
+            "Recommendation",
+            "Measure of success",
+            "Workforce figure",
+            "Latest",
+            "Quarter",
+            "Target",
+            "Unit",
+            "Against target",
+        ],
+        (
+            [
+                row.measure.recommendation.reference,
+                row.measure.measure,
+                row.measure.workforce_indicator.name,
+                row.value,
+                row.quarter.label if row.quarter else "",
+                "No target" if row.target is None else row.target,
+                row.unit,
+                row.against_target,
+            ]
+            for row in report.measures
+        ),
+        {1: 14, 2: 60, 3: 30, 8: 18},
     )
     _sheet(workbook, "Risks", ["Risk", "Control"], ([r.risk, r.control] for r in report.risks), {1: 60, 2: 60})
     buffer = BytesIO()

@@ -23,6 +23,7 @@ from django.urls import reverse
 from actions.models import Action
 from dashboard import year_on_year
 from outcomes.models import Outcome, Strategy
+from outcomes.selectors import MeasureFigure, measure_figures
 from reporting import origins
 from reporting import selectors as action_selectors
 from reporting.models import DmtDecision, PeriodEvent, ReportingPeriod, Status
@@ -261,6 +262,9 @@ class Report:
     # whether through the carried-forward line rather than the strategy's own quarter.
     year_earlier_label: str = ""
     year_earlier_carried: bool = False
+    # Measures of success that name a workforce indicator, with its latest figure as at the
+    # quarter against the measure's target (outcomes.selectors.measure_figures).
+    measures: list[MeasureFigure] = field(default_factory=list)
 
     @property
     def key_figures(self) -> list[HeadlineRow]:
@@ -406,6 +410,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         due_next=due_next,
         actions=actions,
         indicators=_indicator_rows(strategy, period, previous_period),
+        measures=[m for m in measure_figures(strategy, as_at=period.quarter) if m.measure.workforce_indicator_id],
         risks=list(strategy.risks.order_by("number")),
         reopenings=[e for e in events if e.period_id == period.pk and e.kind == PeriodEvent.Kind.REOPENED],
     )

@@ -46,6 +46,15 @@ class MeasureFigure:
             return self.value >= self.target
         return self.value <= self.target
 
+    @property
+    def against_target(self) -> str:
+        """The latest figure against the target, in the words the report uses."""
+        if self.value is None:
+            return "No figure yet"
+        if self.target is None:
+            return "No target"
+        return "Meets target" if self.target_met else "Misses target"
+
 
 def measure_figures(strategy: Strategy, *, as_at: Quarter | None = None) -> list[MeasureFigure]:
     """Every measure of the strategy in document order, with its indicator's latest figure.

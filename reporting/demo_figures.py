@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from outcomes.models import Strategy
+from outcomes.models import Strategy, SuccessMeasure
 from reporting.demo_text import INDICATOR_WORDS, INDICATORS
 from reporting.models import ReportingPeriod
 from workforce.models import WorkforceFigure, WorkforceIndicator
@@ -30,6 +30,36 @@ def indicators_link(*, strategy: Strategy) -> list[WorkforceIndicator]:
             )
             indicator.strategies.add(strategy)
     return list(strategy.workforce_indicators.order_by("order", "name", "pk"))
+
+
+# Measures of success that a standard indicator shows, by the words the measure uses: only
+# phrases that cannot mean anything else ("training" alone names many other measures).
+MEASURE_PHRASES = (
+    ("mandatory training", "% completed mandatory training"),
+    ("sickness absence", "% absence"),
+    ("vacancies", "% vacancies"),
+    ("agency staff", "% agency staff"),
+    ("supervision", "% with supervision in the last month"),
+    ("appraisal", "% with an appraisal"),
+)
+
+
+def measures_link(*, strategy: Strategy, indicators: list[WorkforceIndicator]) -> int:
+    """Link the strategy's measures of success that no indicator shows yet to the standard
+    indicator their words name, as a planner would in the admin; returns how many."""
+    by_name = {indicator.name: indicator for indicator in indicators}
+    linked = 0
+    for measure in SuccessMeasure.objects.filter(
+        recommendation__outcome__strategy=strategy, workforce_indicator__isnull=True
+    ):
+        words = measure.measure.lower()
+        for phrase, name in MEASURE_PHRASES:
+            if phrase in words and name in by_name:
+                measure.workforce_indicator = by_name[name]
+                measure.save(update_fields=["workforce_indicator"])
+                linked += 1
+                break
+    return linked
 
 
 def _indicator_profile(indicator: WorkforceIndicator) -> tuple:
@@ -84,6 +114,7 @@ def workforce_figures_write(*, strategy: Strategy, periods: list[ReportingPeriod
     A closed quarter's existing figure is kept; the open quarter's is replaced.
     """
     indicators = indicators_link(strategy=strategy)
+    measures_link(strategy=strategy, indicators=indicators)
     open_quarters = {(period.year, period.number) for period in periods if period.is_open}
     wanted = {(period.year, period.number) for period in periods}
     rows = [

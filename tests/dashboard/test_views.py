@@ -171,10 +171,11 @@ def test_dashboard_query_count_is_the_same_at_10_and_1000_actions(client, dmt, k
     # session, user, strategy, quarters, actions as at Q3, their lead teams, the cycle's
     # events of the quarters so far (reopenings; when each closed quarter last closed), the
     # closed quarters' trend counts from the cache (Q2's give direction of travel), outcomes,
-    # DMT's decisions on Q3's and Q2's requests for help, indicators, figures, risks (+ the
-    # user's groups, for the planner's link, and the strategy list for the picker; the
-    # spreadsheet instead adds the estimated costs by outcome)
-    expected = 15 if kind == "quarter" else 14
+    # DMT's decisions on Q3's and Q2's requests for help, indicators, figures, measures of
+    # success (with their indicators: their figures would be one more, whatever the size),
+    # risks (+ the user's groups, for the planner's link, and the strategy list for the
+    # picker; the spreadsheet instead adds the estimated costs by outcome)
+    expected = 16 if kind == "quarter" else 15
     with django_assert_num_queries(expected):
         client.get(large_url)
     assert small_count == expected

@@ -12,7 +12,7 @@ from django.urls import reverse
 from actions.models import Action
 from actions.permissions import can_edit_action
 from actions.timescales import parse_timescale
-from outcomes.models import Strategy
+from outcomes.models import Strategy, SuccessMeasure
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
 from reporting.services import period_close, progress_update_validate
 from tests import factories
@@ -460,3 +460,10 @@ def test_the_leicestershire_strategy_gets_valid_demo_progress():
     assert (
         ProgressUpdate.objects.filter(action__strategy=strategy, period__number=1).count() == strategy.actions.count()
     )
+
+
+def test_the_demo_links_the_mandatory_training_measure_to_its_figure():
+    call_command("loaddata", "teams", "leicestershire-cfs-2016-17", verbosity=0)
+    demo_data(users=False)
+    linked = SuccessMeasure.objects.filter(workforce_indicator__isnull=False)
+    assert [(m.workforce_indicator.name, m.target_value) for m in linked] == [("% completed mandatory training", 100)]
