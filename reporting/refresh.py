@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from actions import services
 from actions.models import Action
 from actions.services import Carried
+from actions.timescales import parse_timescale
 from outcomes.models import Strategy
 from reporting import selectors, words
 from reporting.models import CLOSED_STATUSES
@@ -163,7 +164,8 @@ class StrategyRefreshForm(forms.Form):
             )
         if not self.is_bound:
             for name, value in suggestions(source).items():
-                self.fields[name].initial = value
+                # Dates as the field reads them back: the page's inputs are plain text.
+                self.fields[name].initial = f"{value:%-d/%-m/%Y}" if isinstance(value, date) else value
 
     def row_fields(self) -> list[tuple[Candidate, forms.BoundField, tuple[forms.BoundField, forms.BoundField]]]:
         """Each action with its checkbox and its two inputs, as the page's table shows them."""
@@ -201,6 +203,14 @@ class StrategyRefreshForm(forms.Form):
             reference = (data.get(f"reference_{pk}") or "").strip()
             if f"reference_{pk}" in self.errors:
                 continue
+            timescale = (data.get(f"timescale_{pk}") or "").strip()
+            due = parse_timescale(timescale, period_start=start).due if start and timescale else None
+            if due and due < start and f"timescale_{pk}" not in self.errors:
+                self.add_error(
+                    f"timescale_{pk}",
+                    f"The timescale for {old} ends before {start:%-d/%-m/%Y}, when the new period starts: "
+                    "give its timescale in the new strategy",
+                )
             if not reference:
                 self.add_error(f"reference_{pk}", f"Enter a new reference for action {old}, or do not carry it forward")
             elif reference in seen:

@@ -128,9 +128,11 @@ def test_the_page_proposes_and_suggests(client, planner, old):
     assert response.status_code == 200
     form = response.context["form"]
     assert form["slug"].value() == "workforce-2017-18"
-    assert form["period_start"].value() == datetime.date(2017, 4, 1)
+    assert form["period_start"].value() == "1/4/2017"
     page = response.content.decode()
     assert "2 of 3 actions are proposed" in page
+    # The suggested dates are written the way the field reads them back.
+    assert 'value="1/4/2017"' in page and 'value="31/3/2018"' in page
     for action in old.actions.all():
         box = f'name="carry_{action.pk}" type="checkbox" value="on"'
         assert (box + " checked" in page) == (action.reference != "1.1.1")
@@ -157,7 +159,7 @@ def test_the_planner_makes_the_new_strategy(client, planner, old):
     assert carried == {"2.1.1.2": "1.1.2", "2.1.1.3": "1.1.3"}
     assert {a.due_date for a in new.actions.all()} == {datetime.date(2017, 8, 31)}
     listed = client.get(response["Location"]).content.decode()
-    assert listed.count('app-carried">Carried forward from 2016/17</strong>') == 2
+    assert listed.count('app-carried">Carried forward from 2016/17</span>') == 2
 
 
 def test_a_carried_actions_page_shows_its_whole_line_of_updates(client, manager, old, team):
@@ -171,7 +173,7 @@ def test_a_carried_actions_page_shows_its_whole_line_of_updates(client, manager,
     page = client.get(reverse("reporting:detail", args=[carried.pk])).content.decode()
     assert "Second year: pilot in two teams." in page
     assert "Before it was carried forward" in page
-    assert "Q4 2016/17: 2016/17, action 1.1.3" in page
+    assert "Q4 2016/17, as action 1.1.3</h3>" in page
     assert "Plan drafted and shared with the Principal Social Worker." in page  # the 2016/17 update
     assert f'href="{reverse("reporting:detail", args=[unfinished.pk])}">Action 1.1.3</a>' in page
     earlier = client.get(reverse("reporting:detail", args=[unfinished.pk])).content.decode()
@@ -219,3 +221,17 @@ def test_only_planners_refresh(client, manager, dmt, old):
 def test_an_unknown_strategy_is_not_found(client, planner, db):
     client.force_login(planner)
     assert client.get(reverse("reporting:strategy_refresh", args=["nothing"])).status_code == 404
+
+
+def test_a_carried_timescale_that_ends_before_the_new_period_is_refused(client, planner, old):
+    client.force_login(planner)
+    action = old.actions.get(reference="1.1.3")
+    response = client.post(url(old), post_data(old, **{f"timescale_{action.pk}": "March-April 2016"}))
+    assert (
+        "The timescale for 1.1.3 ends before 1/4/2017, when the new period starts: give its timescale in the new "
+        "strategy" in response.content.decode()
+    )
+    assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
+    # Ongoing and unreadable timescales have no end to check.
+    response = client.post(url(old), post_data(old, **{f"timescale_{action.pk}": "TBC"}))
+    assert response.status_code == 302
