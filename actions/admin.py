@@ -57,7 +57,7 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_display_links = ["reference", "short_description"]
     list_filter = ["strategy", "outcome", ("lead_teams", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reference", "description", "timescale", "lead_teams__name", "lead_officer", "notes"]
-    autocomplete_fields = ["lead_teams", "lead_officer_user"]
+    autocomplete_fields = ["lead_teams", "lead_officer_user", "predecessor"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["strategy", "outcome", "recommendation", "reference", "order", "description"]}),
@@ -72,7 +72,10 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
                 ),
             },
         ),
-        ("Other details", {"fields": ["estimated_cost", "framework_link", "notes"], "classes": ["collapse"]}),
+        (
+            "Other details",
+            {"fields": ["estimated_cost", "framework_link", "notes", "predecessor"], "classes": ["collapse"]},
+        ),
     ]
 
     def get_queryset(self, request):

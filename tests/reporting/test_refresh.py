@@ -235,3 +235,18 @@ def test_a_carried_timescale_that_ends_before_the_new_period_is_refused(client, 
     # Ongoing and unreadable timescales have no end to check.
     response = client.post(url(old), post_data(old, **{f"timescale_{action.pk}": "TBC"}))
     assert response.status_code == 302
+
+
+def test_an_action_is_not_carried_forward_from_its_own_strategy(old):
+    first, second = old.actions.all()[:2]
+    second.predecessor = first
+    with pytest.raises(ValidationError, match="from another strategy, not its own"):
+        second.full_clean()
+
+
+def test_the_admin_links_an_action_to_the_one_it_continues(client, planner, old):
+    client.force_login(planner)
+    action = old.actions.first()
+    page = client.get(reverse("admin:actions_action_change", args=[action.pk])).content.decode()
+    assert "Carried forward from" in page
+    assert 'name="predecessor"' in page
