@@ -28,9 +28,6 @@ class StrategyAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "organisation", "department"]
     prepopulated_fields = {"slug": ["title"]}
 
-    class Media:
-        css = {"all": ["css/admin.css"]}  # no inline styles: the Content-Security-Policy forbids them
-
     fieldsets = [
         ("Strategy", {"fields": ["title", "slug", "organisation", "department", "version"]}),
         ("Period", {"fields": ["period_label", ("period_start", "period_end")]}),

@@ -113,9 +113,10 @@ class ActionProgressAdmin(ActionAdmin):
     def rag_this_quarter(self, obj):
         return rag_words(getattr(obj, "status_as_at", None), getattr(obj, "rag_as_at", None))
 
-    @admin.display(description="overdue", boolean=True)
+    @admin.display(description="overdue")
     def overdue(self, obj):
-        return getattr(obj, "is_overdue", None)
+        # Words, not Django's green tick and red cross: a red cross for "not overdue" alarms.
+        return "Overdue" if getattr(obj, "is_overdue", None) else None  # None: the list's "-"
 
 
 class ReportingPeriodAdminForm(forms.ModelForm):

@@ -2,27 +2,19 @@
 HTML_CodeSniffer (through pa11y, WCAG2AA), on "Your actions", "All actions", an action's
 page and the update form without and with errors. Neither may find an error.
 
-pa11y is installed into tests/a11y/node_modules by scripts/pa11y-install, from the
-committed package-lock.json; it drives Debian's Chromium.
+pa11y runs through tests/browser/pa11y.py.
 """
 
-import json
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD
+from .pa11y import pa11y_errors, pa11y_report
 from .test_update_form import named_manager, plan  # noqa: F401  (the same quarter and actions)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PA11Y = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / ".bin" / "pa11y"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # What a manager does on the update form to see its errors: In progress, Red, nothing said.
 SHOW_ERRORS = [
@@ -46,43 +38,11 @@ def pages(plan) -> dict[str, tuple[str, list[str]]]:  # noqa: F811
     }
 
 
-def run_pa11y(live_server, tmp_path, url: str, steps: list[str]) -> list[dict]:
-    """pa11y's errors for `url`, signed in as the manager through the sign-in form first."""
-    if not PA11Y.exists():
-        pytest.fail("pa11y is not installed: run scripts/pa11y-install (needs Node.js 20 or later and npm)")
-    config = {
-        "chromeLaunchConfig": {"executablePath": CHROMIUM, "args": ["--no-sandbox", "--headless"]},
-        "standard": "WCAG2AA",
-        "runners": ["htmlcs"],
-        "timeout": 60_000,
-        "actions": [
-            "set field #id_username to manager",
-            f"set field #id_password to {PASSWORD}",
-            "click element main button[type=submit]",
-            f"wait for path to be {reverse('reporting:home')}",
-            f"navigate to {live_server.url}{url}",
-            *steps,
-        ],
-    }
-    config_file = tmp_path / "pa11y.json"
-    config_file.write_text(json.dumps(config))
-    result = subprocess.run(  # noqa: S603  (our own installed tool, arguments we build)
-        [str(PA11Y), "--config", str(config_file), "--reporter", "json", f"{live_server.url}/accounts/login/"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    # 0: no issues; 2: issues found; anything else: pa11y itself failed.
-    assert result.returncode in (0, 2), f"pa11y failed ({result.returncode}):\n{result.stderr}\n{result.stdout}"
-    return [issue for issue in json.loads(result.stdout or "[]") if issue["type"] == "error"]
-
-
 @pytest.mark.parametrize("name", ["your-actions", "all-actions", "action", "update-form", "update-form-with-errors"])
 def test_pa11y_finds_no_errors(live_server, tmp_path, plan, name):  # noqa: F811
     url, steps = pages(plan)[name]
-    errors = run_pa11y(live_server, tmp_path, url, steps)
-    report = "\n".join(f"- {e['code']}: {e['message']}\n    {e['selector']}: {e['context'][:160]}" for e in errors)
-    assert not errors, f"pa11y (HTML_CodeSniffer, WCAG2AA) on {name}:\n{report}"
+    errors = pa11y_errors(live_server, tmp_path, url, username="manager", steps=steps)
+    assert not errors, f"pa11y (HTML_CodeSniffer, WCAG2AA) on {name}:\n{pa11y_report(errors)}"
 
 
 def test_axe_finds_no_errors_on_the_same_pages(page, live_server, sign_in, check_accessibility, plan):  # noqa: F811
