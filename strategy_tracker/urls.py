@@ -6,6 +6,9 @@ from strategy_tracker.views import PasswordResetView, start
 admin.site.site_header = "Strategy Tracker administration"
 admin.site.site_title = "Strategy Tracker"
 admin.site.index_title = "Organisational Planning"
+# No navigation sidebar: the breadcrumbs and the home page lead everywhere, and at 1,280
+# pixels its width is the lists' columns.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
