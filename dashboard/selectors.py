@@ -247,12 +247,7 @@ class IndicatorRow:
 
     @property
     def against_target(self) -> str:
-        if self.target is None:
-            return "No target: trend only"
-        if self.value is None:
-            return "No figure"
-        met = self.value >= self.target if self.indicator.higher_is_better else self.value <= self.target
-        return "Meets target" if met else "Misses target"
+        return self.indicator.against_target(self.value, self.target)
 
 
 @dataclass

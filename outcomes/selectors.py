@@ -40,20 +40,14 @@ class MeasureFigure:
     def target_met(self) -> bool | None:
         """Whether the latest figure meets the target (at or above, or at or below where lower
         is better); None when there is no figure or no target."""
-        if self.value is None or self.target is None or self.measure.workforce_indicator is None:
-            return None
-        if self.measure.workforce_indicator.higher_is_better:
-            return self.value >= self.target
-        return self.value <= self.target
+        indicator = self.measure.workforce_indicator
+        return indicator.meets_target(self.value, self.target) if indicator else None
 
     @property
     def against_target(self) -> str:
         """The latest figure against the target, in the words the report uses."""
-        if self.value is None:
-            return "No figure yet"
-        if self.target is None:
-            return "No target"
-        return "Meets target" if self.target_met else "Misses target"
+        indicator = self.measure.workforce_indicator
+        return indicator.against_target(self.value, self.target) if indicator else "No figure"
 
 
 def measure_figures(strategy: Strategy, *, as_at: Quarter | None = None) -> list[MeasureFigure]:

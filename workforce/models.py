@@ -1,5 +1,7 @@
 """The department's structure, the teams that lead actions, and workforce figures."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -137,6 +139,21 @@ class WorkforceIndicator(models.Model):
 
     def natural_key(self):
         return (self.name,)
+
+    def meets_target(self, value: Decimal | None, target: Decimal | None) -> bool | None:
+        """Whether `value` meets `target`: at or above it, or at or below it where lower is
+        better; None without both. The one rule for indicators and measures of success."""
+        if value is None or target is None:
+            return None
+        return value >= target if self.higher_is_better else value <= target
+
+    def against_target(self, value: Decimal | None, target: Decimal | None) -> str:
+        """`meets_target` in the words the DMT report uses."""
+        if target is None:
+            return "No target: trend only"
+        if value is None:
+            return "No figure"
+        return "Meets target" if self.meets_target(value, target) else "Misses target"
 
 
 class WorkforceFigure(models.Model):

@@ -49,7 +49,7 @@ def test_the_latest_figure_is_shown_against_the_measures_target(client, dmt, str
     assert (rows[1].value, rows[1].quarter.label, rows[1].target) == (Decimal("97"), "Q2 2016/17", Decimal("100"))
     assert rows[1].against_target == "Misses target"
     # With no target of its own the indicator's applies; with no figure it says so.
-    assert (rows[2].target, rows[2].against_target) == (Decimal("4"), "No figure yet")
+    assert (rows[2].target, rows[2].against_target) == (Decimal("4"), "No figure")
     page = response.content.decode()
     assert "Measures of success shown by a workforce figure" in page
     assert "2.2 More staff completing mandatory training" in page
@@ -72,7 +72,7 @@ def test_the_spreadsheet_lists_the_measures(client, dmt, strategy_with_measures)
         "%",
         "Misses target",
     ]
-    assert rows[1][3:] == [None, None, 4, "%", "No figure yet"]
+    assert rows[1][3:] == [None, None, 4, "%", "No figure"]
     assert sheet.tables  # a filtered table like every sheet
 
 
