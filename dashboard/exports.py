@@ -249,18 +249,29 @@ def _summary(workbook: Workbook, report: Report) -> None:
     summary.column_dimensions["B"].width = 60
 
 
+def _due_next_rows(report: Report) -> list[list]:
+    """The actions due next quarter; when there are none, one row that says so, under the
+    action's heading, so that the sheet is still a table like the others (an Excel table
+    needs a row below its header)."""
+    if report.due_next:
+        return [_action_row(a) for a in report.due_next]
+    row = [None] * len(ACTION_HEADER)
+    row[ACTION_HEADER.index("Action")] = f"No actions fall due in {report.next_quarter_label}."
+    return [row]
+
+
 def report_xlsx(report: Report) -> bytes:
     """A workbook: Summary (key messages, headline, outcomes and costs), Exceptions, Due next
     quarter, Actions (every action's update and DMT's decisions), Indicators, Measures (of
     success, against their targets), Risks."""
     workbook = Workbook()
     _summary(workbook, report)
-    for title, actions in (
-        ("Exceptions", report.exceptions),
-        ("Due next quarter", report.due_next),
-        ("Actions", report.actions),
+    for title, rows in (
+        ("Exceptions", (_action_row(a) for a in report.exceptions)),
+        ("Due next quarter", _due_next_rows(report)),
+        ("Actions", (_action_row(a) for a in report.actions)),
     ):
-        sheet = _sheet(workbook, title, ACTION_HEADER, (_action_row(a) for a in actions), ACTION_WIDTHS)
+        sheet = _sheet(workbook, title, ACTION_HEADER, rows, ACTION_WIDTHS)
         _colour_rag(sheet, ACTION_HEADER)
     _sheet(
         workbook,

@@ -58,6 +58,20 @@ def test_due_next_quarter_has_its_own_sheet(client, dmt, timeline):
     assert list(due) == [timeline["actions"]["F"].reference]  # due 31 January 2017, in Q4
 
 
+def test_due_next_quarter_with_nothing_due_is_still_a_table_and_says_so(client, dmt, timeline):
+    # As at Q2 nothing falls due in Q3 (D was due in August, F is due in January).
+    _, workbook = workbook_of(client, dmt, timeline, "q2")
+    sheet = workbook["Due next quarter"]
+    (table,) = sheet.tables.values()
+    assert table.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}2"
+    assert table.autoFilter is not None
+    assert sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]] == [cell.value for cell in workbook["Actions"][1]]
+    (row,) = rows_of(sheet).values()
+    assert row["Action"].value == "No actions fall due in Q3 2016/17."
+    assert [name for name, cell in row.items() if cell.value is not None] == ["Action"]
+
+
 def test_the_summary_says_an_open_quarter_may_still_change(client, dmt, timeline):
     _, workbook = workbook_of(client, dmt, timeline, "q3")
     text = [row[0] for row in workbook["Summary"].iter_rows(values_only=True) if row and row[0]]
