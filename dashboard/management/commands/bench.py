@@ -5,7 +5,8 @@ strategy of that many actions with 12 quarters of updates (`demo_data --actions 
 12`), then reports the median server time of each page over several requests beside two
 measures of the database's share: the dashboard's own SQL replayed bare, and one
 hand-written aggregate query counting the headline by state (the least the database must do
-for the report). The machine's load average is printed beside the figures.
+for the report; on PostgreSQL also in the one-pass form, the faster there). The machine's
+load average is printed beside the figures.
 """
 
 import os
