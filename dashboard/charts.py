@@ -56,30 +56,39 @@ def _segments(counts, x: float, width: float) -> list[Segment]:
     return segments
 
 
-def split_chart(*, chart_id: str, title: str, counts) -> SafeString:
-    """One bar of the actions split by state, with a key below naming each state and its number."""
+def _key_html(segments: list[Segment], *, numbers: bool) -> str:
+    """A chart's key as text beside the drawing, for paper: WeasyPrint lays out SVG text a
+    letter at a time, several times slower than the same words as HTML."""
+    return render_to_string("dashboard/_chart_key.html", {"segments": segments, "numbers": numbers})
+
+
+def split_chart(*, chart_id: str, title: str, counts, paper: bool = False) -> SafeString:
+    """One bar of the actions split by state, with a key below naming each state and its number
+    (on paper, the key is HTML text after the drawing)."""
     segments = _segments(counts, 0, WIDTH)
     key = [s for s in segments if s.value] or segments
     # The key starts clear of the bar (which ends at 28): its first box's top at 36.
     for index, segment in enumerate(key):
         segment.key_y = 50 + index * ROW
-    return render_to_string(
+    svg = render_to_string(
         "dashboard/_split_chart.svg",
         {
             "chart_id": chart_id,
             "title": title,
             "segments": segments,
-            "key": key,
+            "key": [] if paper else key,
             "total": counts.total,
             "width": WIDTH,
-            "height": 50 + len(key) * ROW,
+            "height": 32 if paper else 50 + len(key) * ROW,
             "font": FONT,
         },
     )
+    return SafeString(svg + _key_html(key, numbers=True)) if paper else svg
 
 
-def trend_chart(*, chart_id: str, title: str, trend) -> SafeString:
-    """One bar a quarter, each split by state as in `split_chart`: how the split moved."""
+def trend_chart(*, chart_id: str, title: str, trend, paper: bool = False) -> SafeString:
+    """One bar a quarter, each split by state as in `split_chart`: how the split moved (on
+    paper, the key is HTML text after the drawing)."""
     label_width = 96
     rows = []
     for index, row in enumerate(trend):
@@ -93,29 +102,31 @@ def trend_chart(*, chart_id: str, title: str, trend) -> SafeString:
     legend = []
     for index, segment in enumerate(keys):
         legend.append({"segment": segment, "x": 0, "y": legend_top + index * ROW})
-    return render_to_string(
+    svg = render_to_string(
         "dashboard/_trend_chart.svg",
         {
             "chart_id": chart_id,
             "title": title,
             "rows": rows,
-            "legend": legend,
+            "legend": [] if paper else legend,
             "label_width": label_width,
             "width": WIDTH,
-            "height": legend_top + len(keys) * ROW,
+            "height": legend_top if paper else legend_top + len(keys) * ROW,
             "font": FONT,
         },
     )
+    return SafeString(svg + _key_html(keys, numbers=False)) if paper else svg
 
 
-def report_charts(report) -> dict:
-    """Every chart of the report, for the page and the PDF alike: `outcome_charts` pairs each
-    outcome's row with its chart."""
+def report_charts(report, *, paper: bool = False) -> dict:
+    """Every chart of the report, for the page and the PDF alike (`paper`: keys as HTML text):
+    `outcome_charts` pairs each outcome's row with its chart."""
     return {
         "headline_chart": split_chart(
             chart_id="headline",
             title=f"All {report.counts.total} actions by state, {report.period}",
             counts=report.counts,
+            paper=paper,
         ),
         "outcome_charts": [
             (
@@ -124,11 +135,15 @@ def report_charts(report) -> dict:
                     chart_id=f"outcome-{row.outcome.number}",
                     title=f"Outcome {row.outcome.number}: {row.counts.total} actions by state, {report.period}",
                     counts=row.counts,
+                    paper=paper,
                 ),
             )
             for row in report.outcomes
         ],
         "trend_chart": trend_chart(
-            chart_id="trend", title=f"Actions by state in each quarter to {report.period}", trend=report.trend
+            chart_id="trend",
+            title=f"Actions by state in each quarter to {report.period}",
+            trend=report.trend,
+            paper=paper,
         ),
     }

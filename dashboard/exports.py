@@ -35,7 +35,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
             "dashboard/report_pdf.html",
             {
                 "report": report,
-                **charts.report_charts(report),
+                **charts.report_charts(report, paper=True),
             },
         )
         # Tagged PDF/UA-1: a structure tree, the document's title and language, so a screen
