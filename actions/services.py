@@ -59,6 +59,14 @@ def strategy_refresh(
             errors.append(f"Action {item.action.reference} is not an action of {source}.")
     if errors:
         raise ValidationError(errors)
+    if period_start <= source.period_start:
+        raise ValidationError(
+            {
+                "period_start": f"The refreshed strategy starts after {source.title}, which starts "
+                f"{source.period_start:%-d %B %Y}."
+            },
+            code="not_later",
+        )
     with transaction.atomic():
         strategy = Strategy(
             title=title,
@@ -73,18 +81,16 @@ def strategy_refresh(
             governance=source.governance,
             source_notes=f"Refreshed from {source.title} ({source.period_label}).",
         )
-        if period_start <= source.period_start:
-            raise ValidationError(
-                {
-                    "period_start": f"The refreshed strategy starts after {source.title}, which starts "
-                    f"{source.period_start:%-d %B %Y}."
-                },
-                code="not_later",
-            )
         strategy.full_clean()
         strategy.save()
         strategy.workforce_indicators.add(*source.workforce_indicators.all())
         outcomes, recommendations = _copy_document(source, strategy)
+        # The old actions' lead teams in one read; each new action's are set through the
+        # relation, so that its history records them.
+        teams: dict[int, list[int]] = {}
+        links = Action.lead_teams.through.objects.filter(action_id__in=[item.action.pk for item in carried])
+        for action_id, team_id in links.values_list("action_id", "team_id"):
+            teams.setdefault(action_id, []).append(team_id)
         for item in sorted(carried, key=lambda item: (item.action.order, item.action.reference)):
             old = item.action
             action = Action(
@@ -103,7 +109,7 @@ def strategy_refresh(
                 predecessor=old,
             )
             action_save(action=action)
-            action.lead_teams.set(old.lead_teams.all())
+            action.lead_teams.set(teams.get(old.pk, []))
     return strategy
 
 

@@ -45,7 +45,7 @@ def candidates(strategy: Strategy) -> list[Candidate]:
     period = selectors.period_to_report(list(selectors.periods_for_strategy(strategy)))
     actions = selectors.actions_as_at([period] if period else [], Action.objects.filter(strategy=strategy))
     result = []
-    for action in actions.select_related("outcome").order_by("order", "reference"):
+    for action in actions.order_by("order", "reference"):
         unfinished = action.status_as_at not in CLOSED_STATUSES
         state = words.status_words(action.status_as_at) if period else "No quarter yet"
         if action.is_ongoing:

@@ -149,7 +149,7 @@ def post_data(strategy, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_the_planner_makes_the_new_strategy(client, planner, old):
+def test_the_planner_makes_the_new_strategy(client, planner, old, team):
     client.force_login(planner)
     response = client.post(url(old), post_data(old))
     new = Strategy.objects.get(slug="workforce-2017-18")
@@ -157,6 +157,9 @@ def test_the_planner_makes_the_new_strategy(client, planner, old):
     assert response["Location"] == f"{reverse('reporting:list')}?strategy={new.pk}"
     carried = {a.reference: a.predecessor.reference for a in new.actions.select_related("predecessor")}
     assert carried == {"2.1.1.2": "1.1.2", "2.1.1.3": "1.1.3"}
+    # Leads carried as they stand: the team, and the officer named in the document.
+    leads = {a.reference: a.lead_names for a in new.actions.prefetch_related("lead_teams")}
+    assert leads == {"2.1.1.2": [team.name], "2.1.1.3": ["Head of Service"]}
     assert {a.due_date for a in new.actions.all()} == {datetime.date(2017, 8, 31)}
     listed = client.get(response["Location"]).content.decode()
     assert listed.count('app-carried">Carried forward from 2016/17</span>') == 2
