@@ -46,6 +46,16 @@ class StackedRow:
     y: int = 0
 
 
+@dataclass
+class StateShape:
+    """Every bar's segment of one state, as one shape: a pattern is filled once a state, not
+    once a bar and state (WeasyPrint draws a patterned fill afresh each time)."""
+
+    key: str
+    pattern: str
+    path: str
+
+
 def _segments(counts, x: float, width: float) -> list[Segment]:
     segments = []
     for key, label, value in counts.segments:
@@ -97,6 +107,16 @@ def trend_chart(*, chart_id: str, title: str, trend, paper: bool = False) -> Saf
                 row.period.label, row.counts.total, _segments(row.counts, label_width, WIDTH - label_width), index * 30
             )
         )
+    shapes = []
+    for key, (_colour, pattern) in STATES.items():
+        path = "".join(
+            f"M{segment.x} {row.y + 4}h{segment.width}v20h{-segment.width}Z"
+            for row in rows
+            for segment in row.segments
+            if segment.key == key and segment.value
+        )
+        if path:
+            shapes.append(StateShape(key, pattern, path))
     keys = rows[-1].segments if rows else []
     legend_top = len(rows) * 30 + 10
     legend = []
@@ -108,6 +128,7 @@ def trend_chart(*, chart_id: str, title: str, trend, paper: bool = False) -> Saf
             "chart_id": chart_id,
             "title": title,
             "rows": rows,
+            "shapes": shapes,
             "legend": [] if paper else legend,
             "label_width": label_width,
             "width": WIDTH,
