@@ -145,7 +145,7 @@ def report_charts(report, *, paper: bool = False) -> dict:
     return {
         "headline_chart": split_chart(
             chart_id="headline",
-            title=f"All {report.counts.total} actions by state, {report.period}",
+            title=f"All {report.counts.total:,} actions by state, {report.period}",
             counts=report.counts,
             paper=paper,
         ),
@@ -154,7 +154,7 @@ def report_charts(report, *, paper: bool = False) -> dict:
                 row,
                 split_chart(
                     chart_id=f"outcome-{row.outcome.number}",
-                    title=f"Outcome {row.outcome.number}: {row.counts.total} actions by state, {report.period}",
+                    title=f"Outcome {row.outcome.number}: {row.counts.total:,} actions by state, {report.period}",
                     counts=row.counts,
                     paper=paper,
                 ),

@@ -7,6 +7,7 @@ spreadsheet program could take for a formula stays text.
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from io import BytesIO
 
 from django.template.loader import render_to_string
@@ -69,6 +70,9 @@ def state_words(action) -> tuple[str, str]:
 
 
 UK_DATE = "dd/mm/yyyy"
+# Numbers as GOV.UK writes them: commas between the thousands; money to the penny.
+WHOLE_NUMBER = "#,##0"
+POUNDS = "#,##0.00"
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 # RAG cells: the words, on the colours the report uses (GOV.UK tag colours, dark text).
@@ -84,7 +88,8 @@ RAG_FILLS = {
 
 def _table(sheet, name: str, header: list[str], rows: list[list], widths: dict[int, int]) -> None:
     """Write `header` and `rows` below what the sheet holds as an Excel table (filters on
-    every column, banded rows), dates as dd/mm/yyyy; a header alone gets a filter instead."""
+    every column, banded rows), dates as dd/mm/yyyy, whole numbers and the columns of pounds
+    with commas between the thousands; a header alone gets a filter instead."""
     append_row(sheet, header)
     first_row = sheet.max_row
     for cell in sheet[first_row]:
@@ -101,14 +106,25 @@ def _table(sheet, name: str, header: list[str], rows: list[list], widths: dict[i
         sheet.add_table(table)
     else:
         sheet.auto_filter.ref = ref
+    pounds = {index for index, title in enumerate(header) if "(£)" in title}
     for line in sheet.iter_rows(min_row=first_row + 1, max_row=last_row):
-        for cell in line:
+        for index, cell in enumerate(line):
             cell.alignment = WRAP
             if cell.is_date:
                 cell.number_format = UK_DATE
+            elif isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool):
+                cell.number_format = POUNDS if index in pounds else _number_format(cell.value)
     for index in range(1, len(header) + 1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, widths.get(index, 14))
+
+
+def _number_format(value) -> str:
+    """Commas between the thousands, and a fraction's digits only where it has them:
+    1,466 and 1,305.2 (a whole number would otherwise end in a point); 5.5 as it is."""
+    if value == int(value):
+        return WHOLE_NUMBER
+    return "#,##0.###" if abs(value) >= 1000 else "General"
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
@@ -269,6 +285,7 @@ def _summary(workbook: Workbook, report: Report) -> None:
         ],
     )
     summary.cell(row=summary.max_row, column=1).font = BOLD
+    summary.cell(row=summary.max_row, column=2).number_format = POUNDS
     summary.column_dimensions["A"].width = 50
     summary.column_dimensions["B"].width = 60
 

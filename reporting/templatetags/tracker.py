@@ -30,3 +30,12 @@ def status_label(status: str | None) -> str:
 @register.filter
 def rag_label(rag: str | None) -> str:
     return words.RAG_WORDS.get(rag, "–")
+
+
+@register.filter
+def thousands(value):
+    """A whole number with commas between the thousands, as GOV.UK writes numbers over 999
+    ("10,000 actions"); anything else unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value

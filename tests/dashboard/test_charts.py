@@ -19,7 +19,9 @@ def _counts(**values):
 def _trend():
     return [
         SimpleNamespace(period=SimpleNamespace(label="Q1 2016/17"), counts=_counts(no_update=3)),
-        SimpleNamespace(period=SimpleNamespace(label="Q2 2016/17"), counts=_counts(on_track=1, off_track=1, no_update=1)),
+        SimpleNamespace(
+            period=SimpleNamespace(label="Q2 2016/17"), counts=_counts(on_track=1, off_track=1, no_update=1)
+        ),
         SimpleNamespace(period=SimpleNamespace(label="Q3 2016/17"), counts=_counts(complete=1, on_track=2)),
     ]
 
@@ -44,7 +46,10 @@ def test_trend_chart_fills_each_state_once_with_a_bar_part_for_each_quarter_it_h
     # No update: all of Q1 (row 0), a third of Q2 (row 1, after Green and Red).
     assert shapes["hatch"] == [(96.0, 4.0, bar), (96.0 + round(2 * bar / 3, 1), 34.0, round(bar / 3, 1))]
     # Green: a third of Q2 from the bar's start, two thirds of Q3 after Complete.
-    assert shapes["diagonal"] == [(96.0, 34.0, round(bar / 3, 1)), (round(96 + bar / 3, 1), 64.0, round(2 * bar / 3, 1))]
+    assert shapes["diagonal"] == [
+        (96.0, 34.0, round(bar / 3, 1)),
+        (round(96 + bar / 3, 1), 64.0, round(2 * bar / 3, 1)),
+    ]
     assert shapes["solid"] == [(96.0, 64.0, round(bar / 3, 1))]
     assert shapes["cross"] == [(round(96 + bar / 3, 1), 34.0, round(bar / 3, 1))]
     # Every quarter is named beside its bar, and every state in the key.
