@@ -57,9 +57,18 @@ def test_the_dashboard_reads_at_a_glance(page, live_server, sign_in, axe, dmt, t
     expect(page.locator("#at-a-glance svg.app-chart")).to_contain_text("No update: 2")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if width == 1280:
+        # The key figures in one row, each wide enough for a council-wide count.
+        tops = figures.evaluate_all("items => items.map(item => Math.round(item.getBoundingClientRect().top))")
+        assert len(set(tops)) == 1, f"the key figures wrap onto {len(set(tops))} rows at 1,280 px"
+        page.locator("#key-figures .app-key-figure__value").first.evaluate("value => value.textContent = '10,000'")
+        fits = figures.first.evaluate("item => item.scrollWidth <= item.clientWidth")
+        assert fits, "a five-digit key figure overflows its box at 1,280 px"
+        page.reload()
         # On a laptop the wide tables show every column without scrolling sideways in their region.
         for table in ("#outcomes-table", "#trend-table"):
-            fits = page.evaluate(f"(t => t.scrollWidth <= t.parentElement.clientWidth)(document.querySelector('{table}'))")
+            fits = page.evaluate(
+                f"(t => t.scrollWidth <= t.parentElement.clientWidth)(document.querySelector('{table}'))"
+            )
             assert fits, f"{table} scrolls sideways at 1,280 px"
 
     results = axe.run(page)
