@@ -130,6 +130,8 @@ def test_exceptions_are_grouped_by_outcome(client, dmt, timeline):
     first, second = timeline["strategy"].outcomes.order_by("number")
     one, two = text.index(f"{first.title} (1)", start), text.index(f"{second.title} (2)", start)
     assert one < text.index("1.1.1 Action A", start) < two < text.index("2.1.4 Action D", start)
+    # An action with no update says so once, then that it is overdue.
+    assert "No update; Overdue. Lead" in text and "No update; No update" not in text
 
 
 def test_no_header_cell_overlaps_another_on_any_page(client, dmt, timeline):

@@ -226,3 +226,12 @@ def test_a_long_exception_list_is_folded_and_paged_on_screen_and_whole_in_the_pd
     pdf = PdfReader(BytesIO(client.get(reverse("dashboard:pdf", args=[strategy.slug, q3.slug])).content))
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert all(f"{action.reference} {action.description}" in text for action in report.exceptions)
+
+
+def test_an_exception_with_no_update_says_so_once(client, dmt, timeline):
+    client.force_login(dmt)
+    html = client.get(quarter_url(timeline, "q3")).content.decode()
+    row = html[html.index("2.1.4 Action D") :]
+    start = row.index('data-label="RAG and status">')
+    cell = row[start : row.index("</td>", start)]
+    assert cell.count("No update") == 1 and "Overdue" in cell, cell
