@@ -2,6 +2,7 @@
 dashboard, on paper, in the charts, on the all-strategies page and in the spreadsheet."""
 
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -36,7 +37,9 @@ def test_a_chart_names_a_count_over_999_with_commas():
     assert "At risk: 2,500" in on_paper  # the key as text, on paper
 
 
-def test_a_thousand_actions_read_as_1000_on_the_dashboard_the_summary_and_in_the_spreadsheet(client, dmt):
+def test_a_thousand_actions_read_as_1000_on_the_dashboard_its_lists_the_returns_and_the_spreadsheet(
+    client, dmt, planner
+):
     strategy = build_strategy(1000)
     q3 = ReportingPeriod.objects.get(strategy=strategy, year=2016, number=3)
     client.force_login(dmt)
@@ -44,6 +47,9 @@ def test_a_thousand_actions_read_as_1000_on_the_dashboard_the_summary_and_in_the
     assert '<span class="app-key-figure__value">1,000</span>' in page
     assert "All 1,000 actions by state" in page  # the chart's title
     assert ">1000<" not in page
+    # The key figure's list counts them the same way.
+    url = re.search(r'href="([^"]+)"><span class="app-key-figure__value">1,000<', page).group(1)
+    assert "1,000 actions, as reported for" in client.get(url.replace("&amp;", "&")).content.decode()
     summary = client.get(reverse("dashboard:summary")).content.decode()
     assert ">1,000</a>" in summary
     workbook = openpyxl.load_workbook(
@@ -51,6 +57,9 @@ def test_a_thousand_actions_read_as_1000_on_the_dashboard_the_summary_and_in_the
     )
     headline = {row[0].value: row[1] for row in workbook["Summary"].iter_rows() if row[0].value == "Actions"}
     assert headline["Actions"].value == 1000 and headline["Actions"].number_format == "#,##0"
+    client.force_login(planner)
+    returns = client.get(reverse("reporting:returns", args=[strategy.slug, q3.slug])).content.decode()
+    assert '<dd class="govuk-summary-list__value">1,000</dd>' in returns
 
 
 def test_indicator_figures_and_costs_over_999_have_commas(client, dmt, timeline):
