@@ -4,9 +4,6 @@ Every row of the workbook is written by outcomes.spreadsheets.append_row(): text
 spreadsheet program could take for a formula stays text.
 """
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
 
@@ -18,6 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from actions.selectors import strategy_costs
 from dashboard import charts
+from dashboard.collector import collector_paused
 from dashboard.selectors import HEADLINE, Report
 from outcomes.spreadsheets import append_row
 from reporting.words import rag_words, status_words
@@ -31,7 +29,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
     """An A4 PDF: strategy and quarter on every page, page numbers, exceptions first."""
     from weasyprint import HTML  # imported here: it takes most of a second to load
 
-    with _cyclic_collector_paused():
+    with collector_paused():
         html = render_to_string(
             "dashboard/report_pdf.html",
             {
@@ -42,26 +40,6 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
         # Tagged PDF/UA-1: a structure tree, the document's title and language, so a screen
         # reader can read it. Fonts subset: with tags, writing whole fonts is the slower.
         return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
-
-
-@contextmanager
-def _cyclic_collector_paused() -> Iterator[None]:
-    """Python's collector of reference cycles paused while the PDF is made, and started again
-    whatever happens.
-
-    WeasyPrint makes millions of objects laying out a report and keeps its boxes until the
-    end, so the collector, run after every 700 new objects, walks ever more live objects to
-    free almost nothing: 15 to 20 % of the PDF's processor time (0.3 s of 1.9 s at 1,000
-    actions, 2 s of 11.4 s at 10,000). Objects are still freed as soon as they are unused;
-    only cycles wait for the next collection, so a PDF's memory peaks higher (about 25 MB
-    more at 1,000 actions, 130 MB at 10,000). Always enabled again at the end, even if
-    another thread's PDF paused it too: at worst that PDF runs with the collector on.
-    """
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def state_words(action) -> tuple[str, str]:

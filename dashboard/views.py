@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports
+from dashboard.collector import with_collector_paused
 from dashboard.selectors import Report, report_build, strategies_summary
 from outcomes.models import Strategy
 from reporting import selectors as action_selectors
@@ -50,6 +51,7 @@ def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@with_collector_paused
 def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     report = _report(slug, quarter)
     return render(
@@ -66,6 +68,7 @@ def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@with_collector_paused
 def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     report = _report(slug, quarter)
     response = HttpResponse(
@@ -77,6 +80,7 @@ def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@with_collector_paused
 def report_xlsx(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     report = _report(slug, quarter)
     response = HttpResponse(
