@@ -56,6 +56,14 @@ def test_the_dashboard_reads_at_a_glance(page, live_server, sign_in, axe, dmt, t
     # Every state in a chart is named in words beside its pattern.
     expect(page.locator("#at-a-glance svg.app-chart")).to_contain_text("No update: 2")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if width == 375:
+        # On a phone the by-outcome table is a card an outcome, each figure beside its name.
+        fits = page.evaluate(
+            "(t => t.scrollWidth <= t.parentElement.clientWidth)(document.querySelector('#outcomes-table'))"
+        )
+        assert fits, "the by-outcome table scrolls sideways at 375 px"
+        card = page.locator("#outcomes-table tbody tr").first
+        expect(card.locator('td[data-label="Off track (Red)"]')).to_have_text("1")
     if width == 1280:
         # The key figures in one row, each wide enough for a council-wide count.
         tops = figures.evaluate_all("items => items.map(item => Math.round(item.getBoundingClientRect().top))")
@@ -82,3 +90,20 @@ def test_the_dashboard_reads_at_a_glance(page, live_server, sign_in, axe, dmt, t
     expect(page.locator("#key-figures")).to_be_visible()
     expect(page.locator("#outcome-charts svg.app-chart").first).to_be_visible()
     expect(page.get_by_role("link", name="Download the report (PDF)")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_all_strategies_read_on_a_phone_and_a_laptop(page, live_server, sign_in, axe, dmt, timeline, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "dmt")
+    page.goto(f"{live_server.url}/dashboard/all/")
+    row = page.locator("#summary-table tbody tr").first
+    expect(row.get_by_role("link", name=timeline["strategy"].title, exact=True)).to_be_visible()
+    expect(row.locator('td[data-label="Off track (Red)"]')).to_have_text("1")
+    fits = page.evaluate(
+        "(t => t.scrollWidth <= t.parentElement.clientWidth)(document.querySelector('#summary-table'))"
+    )
+    assert fits, f"the table of strategies scrolls sideways at {width} px"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    violations = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in axe.run(page).response["violations"]]
+    assert not violations, violations
