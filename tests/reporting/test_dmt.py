@@ -221,3 +221,8 @@ def test_a_list_reached_from_a_count_names_it_and_links_back(client, dmt, timeli
     assert f'href="{reverse("dashboard:quarter", args=[strategy.slug, q3.slug])}"' in html
     assert "Back to the DMT report for Q3 2016/17" in html
     assert "Back to the DMT report" not in client.get(reverse("reporting:list")).content.decode()
+    # Its title says what it is filtered to, so the filters stay folded and the actions come
+    # first; filtered any other way, they open to show what is applied.
+    assert '<details class="govuk-details">' in html
+    other = client.get(reverse("reporting:list"), {**query, "q": "Action"}).content.decode()
+    assert '<details class="govuk-details" open>' in other
