@@ -60,6 +60,8 @@ class ReportAction:
     # The period of the strategy it was carried forward from ("2016/17"), if it was.
     carried_from: str | None = None
     estimated_cost: Decimal | None = None
+    # Ongoing: never overdue, and written "Ongoing" rather than its first due date (reporting.words).
+    is_ongoing: bool = False
     lead_names: list[str] = field(default_factory=list)
     decision: "Decision | None" = None
     previous_decision: "Decision | None" = None

@@ -1,5 +1,7 @@
-"""The words for a status and a RAG rating: one place for the lists, the dashboard, the
-admin, the PDF and the spreadsheet."""
+"""The words for a status, a RAG rating and when an action is due: one place for the lists,
+the dashboard, the admin, the PDF and the spreadsheet."""
+
+from django.utils import dateformat
 
 from reporting.models import RAG, Status
 
@@ -29,3 +31,22 @@ def rag_css(status: str | None, rag: str | None) -> str:
     if status == Status.COMPLETE:
         return "complete"
     return rag if rag in RAG_WORDS else "none"
+
+
+def due_words(action) -> str:
+    """When an action is due, as the lists and the report write it: "31 Mar 2017"; "Ongoing"
+    for an ongoing action, which is never overdue, rather than a first due date that may be
+    long past (its page gives that date); else the words of its timescale, or "–"."""
+    if action.is_ongoing:
+        return "Ongoing"
+    if action.due_date:
+        return dateformat.format(action.due_date, "j M Y")
+    return action.timescale or "–"
+
+
+def due_sentence(action) -> str:
+    """The same in running text: "Due 31 Mar 2017" or "Ongoing"; nothing for an action with
+    neither a date nor "ongoing"."""
+    if action.is_ongoing:
+        return "Ongoing"
+    return f"Due {due_words(action)}" if action.due_date else ""

@@ -39,3 +39,14 @@ def thousands(value):
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return value
+
+
+@register.filter
+def due_words(action) -> str:
+    return words.due_words(action)
+
+
+@register.filter
+def due_sentence(action) -> str:
+    return words.due_sentence(action)
+

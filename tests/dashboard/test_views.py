@@ -235,3 +235,18 @@ def test_an_exception_with_no_update_says_so_once(client, dmt, timeline):
     start = row.index('data-label="RAG and status">')
     cell = row[start : row.index("</td>", start)]
     assert cell.count("No update") == 1 and "Overdue" in cell, cell
+
+
+def test_an_ongoing_exception_says_ongoing_rather_than_a_past_date(client, dmt, timeline):
+    # Ongoing actions are never overdue: a first due date long past would read as if they were.
+    action = timeline["actions"]["A"]  # Red in Q3, so an exception
+    action.is_ongoing, action.due_date = True, datetime.date(2016, 6, 30)
+    action.save()
+    client.force_login(dmt)
+    html = client.get(quarter_url(timeline, "q3")).content.decode()
+    row = html[html.index("1.1.1 Action A") : html.index("</tr>", html.index("1.1.1 Action A"))]
+    assert "Ongoing" in row and "30 Jun 2016" not in row and "Overdue" not in row
+    pdf = PdfReader(BytesIO(client.get(quarter_url(timeline, "q3", kind="pdf")).content))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    block = text[text.index("1.1.1 Action A") :][:200]
+    assert "Ongoing." in block and "30 Jun 2016" not in block
