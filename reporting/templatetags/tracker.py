@@ -49,4 +49,3 @@ def due_words(action) -> str:
 @register.filter
 def due_sentence(action) -> str:
     return words.due_sentence(action)
-
