@@ -51,7 +51,6 @@ class StateShape:
     """Every bar's segment of one state, as one shape: a pattern is filled once a state, not
     once a bar and state (WeasyPrint draws a patterned fill afresh each time)."""
 
-    key: str
     pattern: str
     path: str
 
@@ -116,7 +115,7 @@ def trend_chart(*, chart_id: str, title: str, trend, paper: bool = False) -> Saf
             if segment.key == key and segment.value
         )
         if path:
-            shapes.append(StateShape(key, pattern, path))
+            shapes.append(StateShape(pattern, path))
     keys = rows[-1].segments if rows else []
     legend_top = len(rows) * 30 + 10
     legend = []

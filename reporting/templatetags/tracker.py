@@ -41,11 +41,6 @@ def thousands(value):
     return value
 
 
-@register.filter
-def due_words(action) -> str:
-    return words.due_words(action)
-
-
-@register.filter
-def due_sentence(action) -> str:
-    return words.due_sentence(action)
+# When an action is due, in a column and in running text.
+register.filter("due_words", words.due_words)
+register.filter("due_sentence", words.due_sentence)

@@ -48,15 +48,10 @@ def median_ms(run, repeat: int, clock=time.perf_counter) -> float:
     return statistics.median(timings)
 
 
-def aggregate_sql() -> str:
-    """One query: the strategy's actions counted by their state at the quarter's end.
-
-    Written by hand as a yardstick (the product's rule is reporting.selectors.actions_as_at):
-    this quarter's update, else the latest earlier update when it completed or cancelled the
-    action; the RAG only while open; overdue when not ongoing, due by the quarter's end and
-    not closed. Parameters, in order: quarter end, quarter id, quarter start, strategy id.
-    """
-    action, update, period = Action._meta.db_table, ProgressUpdate._meta.db_table, ReportingPeriod._meta.db_table
+def _aggregate(earlier: str) -> str:
+    """The strategy's actions counted by their state at the quarter's end, `earlier` being the
+    join that finds each action's latest earlier update (as `earlier`, with its status)."""
+    action, update = Action._meta.db_table, ProgressUpdate._meta.db_table
     closed = "('complete', 'cancelled')"
     return f"""
         SELECT status, rag, overdue, COUNT(*) FROM (
@@ -68,16 +63,28 @@ def aggregate_sql() -> str:
                        CASE WHEN u.status NOT IN {closed} THEN u.rag END AS rag
                 FROM {action} a
                 LEFT JOIN {update} u ON u.action_id = a.id AND u.period_id = %s
-                LEFT JOIN {update} earlier ON earlier.id = (
-                    SELECT e.id FROM {update} e JOIN {period} p ON p.id = e.period_id
-                    WHERE e.action_id = a.id AND p.strategy_id = a.strategy_id AND p.start < %s
-                    ORDER BY p.start DESC LIMIT 1
-                )
+                {earlier}
                 WHERE a.strategy_id = %s
             ) states
         ) counted
         GROUP BY status, rag, overdue
     """
+
+
+def aggregate_sql() -> str:
+    """One query: the strategy's actions counted by their state at the quarter's end.
+
+    Written by hand as a yardstick (the product's rule is reporting.selectors.actions_as_at):
+    this quarter's update, else the latest earlier update when it completed or cancelled the
+    action; the RAG only while open; overdue when not ongoing, due by the quarter's end and
+    not closed. Parameters, in order: quarter end, quarter id, quarter start, strategy id.
+    """
+    update, period = ProgressUpdate._meta.db_table, ReportingPeriod._meta.db_table
+    return _aggregate(f"""LEFT JOIN {update} earlier ON earlier.id = (
+                    SELECT e.id FROM {update} e JOIN {period} p ON p.id = e.period_id
+                    WHERE e.action_id = a.id AND p.strategy_id = a.strategy_id AND p.start < %s
+                    ORDER BY p.start DESC LIMIT 1
+                )""")
 
 
 def aggregate_sql_one_pass() -> str:
@@ -87,29 +94,13 @@ def aggregate_sql_one_pass() -> str:
     Parameters, in order: quarter end, quarter id, quarter start, strategy id, strategy id.
     """
     action, update, period = Action._meta.db_table, ProgressUpdate._meta.db_table, ReportingPeriod._meta.db_table
-    closed = "('complete', 'cancelled')"
-    return f"""
-        SELECT status, rag, overdue, COUNT(*) FROM (
-            SELECT status, rag,
-                   (is_ongoing = FALSE AND due_date <= %s AND (status IS NULL OR status NOT IN {closed})) AS overdue
-            FROM (
-                SELECT a.is_ongoing, a.due_date,
-                       COALESCE(u.status, CASE WHEN earlier.status IN {closed} THEN earlier.status END) AS status,
-                       CASE WHEN u.status NOT IN {closed} THEN u.rag END AS rag
-                FROM {action} a
-                LEFT JOIN {update} u ON u.action_id = a.id AND u.period_id = %s
-                LEFT JOIN (
+    return _aggregate(f"""LEFT JOIN (
                     SELECT DISTINCT ON (e.action_id) e.action_id, e.status
                     FROM {update} e JOIN {period} p ON p.id = e.period_id
                     JOIN {action} ea ON ea.id = e.action_id AND ea.strategy_id = p.strategy_id
                     WHERE p.start < %s AND p.strategy_id = %s
                     ORDER BY e.action_id, p.start DESC
-                ) earlier ON earlier.action_id = a.id
-                WHERE a.strategy_id = %s
-            ) states
-        ) counted
-        GROUP BY status, rag, overdue
-    """
+                ) earlier ON earlier.action_id = a.id""")
 
 
 class Command(BaseCommand):
