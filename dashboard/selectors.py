@@ -340,7 +340,7 @@ def _headline_rows(counts: Counts, strategy: Strategy, period: ReportingPeriod, 
 def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[ReportingPeriod]) -> Report:
     """The whole report for a strategy as at the end of `period`."""
     rows = (
-        action_selectors.actions_as_at([period], Action.objects.filter(strategy=strategy))
+        action_selectors.actions_as_at([period], Action.objects.filter(strategy=strategy), as_reported=True)
         .annotate(
             outcome_number=F("outcome__number"),
             lead_officer_username=F("lead_officer_user__username"),
@@ -515,15 +515,21 @@ def _trend_tallies(
     """For each of `periods` (the strategy's quarters so far) and each outcome, the actions
     counted by state: {period id: {outcome id: [(state, number), ...]}}.
 
-    The current quarter's are the report's own rows, counted (`current_tallies`). A closed
-    quarter's report never changes, so its counts are kept in the cache under the quarter and
-    the event that last closed it (reopening and closing it again makes new ones). The rest,
+    The current quarter's are the report's own rows, counted (`current_tallies`). A quarter
+    closed through the product reads the states recorded when it closed, which never change,
+    so its counts are kept in the cache under the quarter and the event that last closed it
+    (reopening and closing it again makes new ones). The rest, including a quarter loaded
+    closed, which reads the plan as it stands,
     in one query: each quarter by the same as-at rule (`actions_as_at`), counted by state in
     the database, the quarters joined by UNION ALL.
     """
     result = {current.pk: current_tallies}
     last_closed = {e.period_id: e.pk for e in events if e.kind == PeriodEvent.Kind.CLOSED}
-    keys = {p.pk: f"dmt-trend:v1:{p.pk}:{last_closed.get(p.pk, 0)}" for p in periods if not p.is_open and p != current}
+    keys = {
+        p.pk: f"dmt-trend:v1:{p.pk}:{last_closed.get(p.pk, 0)}"
+        for p in periods
+        if p.states_recorded_at is not None and p != current
+    }
     cached = caches["default"].get_many(keys.values()) if keys else {}
     for period_id, key in keys.items():
         if key in cached:
@@ -533,7 +539,7 @@ def _trend_tallies(
         return result
     actions_qs = Action.objects.filter(strategy=strategy)
     parts = [
-        action_selectors.actions_as_at([p], actions_qs)
+        action_selectors.actions_as_at([p], actions_qs, as_reported=True)
         .order_by()
         .values_list(*TREND_STATE)
         .annotate(number=Count("id"))
@@ -581,7 +587,7 @@ def strategies_summary() -> list[SummaryRow]:
     periods = {p.strategy_id: p for p in action_selectors.periods_to_report() if p is not None}
     tallies: dict[int, list] = defaultdict(list)
     rows = (
-        action_selectors.actions_as_at(periods.values())
+        action_selectors.actions_as_at(periods.values(), as_reported=True)
         .filter(strategy_id__in=list(periods))
         .order_by()
         .values("strategy_id", "status_as_at", "rag_as_at", "is_overdue")

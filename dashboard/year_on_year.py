@@ -40,7 +40,7 @@ def carried_line(strategy: Strategy, period: ReportingPeriod) -> tuple[list[Repo
         return [], []
     predecessors = Action.objects.filter(successors__strategy=strategy)
     rows = (
-        selectors.actions_as_at(earlier, predecessors)
+        selectors.actions_as_at(earlier, predecessors, as_reported=True)
         .annotate(line_outcome_id=F("successors__outcome_id"))
         .order_by()
         .values_list("line_outcome_id", "status_as_at", "rag_as_at", "is_overdue")

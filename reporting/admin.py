@@ -162,7 +162,17 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["strategy", "year", "number", "update_deadline", "confirm_outside_period", "outside_period_reason"]
-        return ["strategy", "year", "number", "start", "end", "state", "update_deadline", "outside_period_reason"]
+        return [
+            "strategy",
+            "year",
+            "number",
+            "start",
+            "end",
+            "state",
+            "states_recorded_at",
+            "update_deadline",
+            "outside_period_reason",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

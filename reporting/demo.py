@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from outcomes.models import Strategy
+from reporting import services
 from reporting.demo_figures import BATCH_SIZE, workforce_figures_write
 from reporting.demo_text import (
     AMBER,
@@ -318,6 +319,8 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
                 ProgressUpdate.objects.filter(action__strategy=strategy, period=period).update(
                     created=written, changed=written
                 )
+                if not period.is_open:  # as closing it through the product would have
+                    services.period_states_record(period)
     result.updates_written = len(updates)
     result.authors = {update.author.username for update in updates if update.author is not None}
     return result

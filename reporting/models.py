@@ -80,6 +80,9 @@ class ReportingPeriod(models.Model):
     strategic_lead = models.CharField(
         "strategic lead", blank=True, max_length=200, help_text="The name of the strategic lead for the strategy."
     )
+    # When closing recorded each action's state (RecordedState); empty while open, and for a
+    # quarter loaded closed, whose report reads the plan as it stands.
+    states_recorded_at = models.DateTimeField("states recorded", null=True, blank=True, editable=False)
 
     objects = PeriodManager()
 
@@ -149,6 +152,36 @@ class PeriodEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_kind_display().lower()}"
+
+
+class RecordedState(models.Model):
+    """An action's state as at a quarter, recorded when the quarter closed.
+
+    A closed quarter's report never changes unless the planner reopens it: its counts, its
+    exceptions and the lists its counts link to read these rows, so adding an action or
+    moving a due date afterwards leaves the report DMT had as it was. Reopening the quarter
+    deletes them; closing it again records them afresh (reporting.services).
+    """
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="recorded_states", verbose_name="quarter"
+    )
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="recorded_states", verbose_name="action")
+    # Empty: the action had no update as at the quarter.
+    status = models.CharField("status", max_length=20, choices=Status.choices, null=True, blank=True)
+    # Empty unless the action was open.
+    rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, null=True, blank=True)
+    is_overdue = models.BooleanField("overdue")
+
+    class Meta:
+        verbose_name = "recorded state"
+        verbose_name_plural = "recorded states"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "action"], name="one_recorded_state_per_action_and_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} as at {self.period}"
 
 
 class Reminder(models.Model):

@@ -153,7 +153,8 @@ def returns_for(period: ReportingPeriod, *, periods: list[ReportingPeriod], toda
     the actions each reminder listed, and the quarter's events.
     """
     queryset = Action.objects.filter(strategy_id=period.strategy_id).order_by("order", "reference")
-    actions = list(selectors.action_list(periods=[period], queryset=queryset))
+    # A closed quarter's returns as they stood when it closed, as its report reads it.
+    actions = list(selectors.action_list(periods=[period], queryset=queryset, as_reported=True))
     members = team_members(team.pk for action in actions for team in action.lead_teams.all())
     reminders = list(
         Reminder.objects.filter(period=period)

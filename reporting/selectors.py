@@ -7,7 +7,8 @@ does not); any other action with no update for the quarter has "no update" (neve
 quarter's words as if current). Its RAG counts only while it is open (not complete or
 cancelled). It is overdue when it is not ongoing, is due by the quarter's end and is neither
 complete nor cancelled. It is an exception when it is Red, Amber, overdue or has no update,
-and exceptions are listed in that order.
+and exceptions are listed in that order. A quarter closed through the product reads each
+action's state as recorded when it closed, so that its report never changes afterwards.
 
 Each strategy runs its own quarters, so a list across strategies reads each action as at
 its own strategy's quarter: `actions_as_at` takes at most one quarter per strategy.
@@ -72,7 +73,9 @@ def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
 # --- The state as at a quarter -------------------------------------------------------------
 
 
-def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+def actions_as_at(
+    periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None, *, as_reported: bool = False
+) -> QuerySet[Action]:
     """Actions annotated with their state at the end of their strategy's quarter in `periods`.
 
     `periods` holds at most one quarter per strategy; actions of other strategies get no
@@ -80,11 +83,45 @@ def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action]
     unless open), `is_overdue`, `as_at_period_id`, and the quarter's update fields the lists
     and the report show (`period_progress`, ...). One query: the quarter, its update and the
     latest earlier update, when that closed the action, come through LEFT JOINs.
+
+    A quarter closed through the product recorded each action's state as it closed
+    (RecordedState): those actions read that state, whatever has changed in the plan since.
+    With `as_reported`, as the quarter's report and the lists its counts link to read it, an
+    action added after the quarter closed is left out; without, it reads as it stands (no
+    update), so that the pages a manager works from still show it.
     """
+    periods = list(periods)
     # No quarter at all: an id that matches nothing (an empty IN would empty the whole query).
     period_ids = [period.pk for period in periods] or [0]
+    recorded = [period for period in periods if period.states_recorded_at is not None]
     queryset = Action.objects.all() if queryset is None else queryset
     open_now = Q(this_update__status__isnull=False) & ~Q(this_update__status__in=CLOSED_STATUSES)
+    queryset = _as_at_live(queryset, period_ids, open_now)
+    if not recorded:
+        return queryset.annotate(status_as_at=F("live_status"), rag_as_at=F("live_rag"), is_overdue=F("live_overdue"))
+    queryset = queryset.alias(
+        recorded=FilteredRelation(
+            "recorded_states", condition=Q(recorded_states__period__in=[period.pk for period in recorded])
+        )
+    ).annotate(
+        status_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__status")), default=F("live_status")),
+        rag_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__rag")), default=F("live_rag")),
+        is_overdue=Case(
+            When(recorded__id__isnull=False, then=F("recorded__is_overdue")),
+            default=F("live_overdue"),
+            output_field=BooleanField(),
+        ),
+    )
+    if as_reported:
+        queryset = queryset.filter(
+            Q(recorded__id__isnull=False) | ~Q(strategy_id__in=[period.strategy_id for period in recorded])
+        )
+    return queryset
+
+
+def _as_at_live(queryset: QuerySet[Action], period_ids: list[int], open_now: Q) -> QuerySet[Action]:
+    """The state as at the quarters from the updates and the plan as they stand: aliases
+    `live_status`, `live_rag` and `live_overdue`, and annotates the quarter and its update."""
     return (
         queryset.alias(
             as_at=FilteredRelation("strategy__periods", condition=Q(strategy__periods__in=period_ids)),
@@ -108,9 +145,11 @@ def actions_as_at(periods: Iterable[ReportingPeriod], queryset: QuerySet[Action]
             period_evidence=F("this_update__evidence"),
             period_help_needed=F("this_update__help_needed"),
             period_reason=F("this_update__reason"),
-            status_as_at=Coalesce("this_update__status", "earlier_closed__status"),
-            rag_as_at=Case(When(open_now, then=F("this_update__rag")), default=Value(None), output_field=CharField()),
-            is_overdue=Case(
+        )
+        .alias(
+            live_status=Coalesce("this_update__status", "earlier_closed__status"),
+            live_rag=Case(When(open_now, then=F("this_update__rag")), default=Value(None), output_field=CharField()),
+            live_overdue=Case(
                 When(
                     Q(is_ongoing=False, due_date__lte=F("as_at__end"))
                     & (open_now | Q(this_update__status__isnull=True, earlier_closed__status__isnull=True)),
@@ -154,8 +193,11 @@ def _latest_earlier_update(period_ids: list[int], using: str) -> Q:
     return Q(updates__pk__in=Subquery(latest.values("pk")))
 
 
-def action_list(*, periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
-    """Actions ready for a list page: their place, leads and state in their strategy's quarter.
+def action_list(
+    *, periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None, as_reported: bool = False
+) -> QuerySet[Action]:
+    """Actions ready for a list page: their place, leads and state in their strategy's quarter
+    (`as_reported` as in `actions_as_at`).
 
     Costs two queries whatever the number of actions: the actions with their joins, and
     one prefetch of lead teams.
@@ -164,7 +206,7 @@ def action_list(*, periods: Iterable[ReportingPeriod], queryset: QuerySet[Action
     queryset = queryset.select_related(
         "strategy", "outcome", "recommendation", "lead_officer_user", "predecessor__strategy"
     ).prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind")))
-    return actions_as_at(periods, queryset)
+    return actions_as_at(periods, queryset, as_reported=as_reported)
 
 
 # --- Filters on the state: the meaning of every link a count makes -----------------------------

@@ -6,11 +6,13 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from actions.models import Action
 from actions.permissions import can_edit_action
-from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, ReportingPeriod, Status
+from reporting import selectors
+from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
 from workforce.quarters import Quarter
 from workforce.roles import is_planner
 
@@ -207,8 +209,33 @@ def period_close(*, period: ReportingPeriod, user) -> ReportingPeriod:
             raise ValidationError(f"{locked} is already closed.", code="closed")
         locked.state = ReportingPeriod.State.CLOSED
         locked.save(update_fields=["state"])
+        period_states_record(locked)
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.CLOSED, by=user)
     return locked
+
+
+def period_states_record(period: ReportingPeriod) -> ReportingPeriod:
+    """Record each of the strategy's actions' state as at a closed quarter: from then on its
+    report, counts and lists read these, whatever later happens to the plan. Closing does
+    this; so does the demo, for the quarters it loads closed. Any earlier record is replaced."""
+    if period.is_open:
+        raise ValidationError(f"{period} is open: its actions' states are recorded when it closes.", code="open")
+    with transaction.atomic():
+        RecordedState.objects.filter(period=period).delete()
+        period.states_recorded_at = None  # read as the plan stands, to record it
+        rows = selectors.actions_as_at([period], Action.objects.filter(strategy_id=period.strategy_id)).values_list(
+            "id", "status_as_at", "rag_as_at", "is_overdue"
+        )
+        RecordedState.objects.bulk_create(
+            (
+                RecordedState(period=period, action_id=pk, status=status, rag=rag, is_overdue=bool(overdue))
+                for pk, status, rag, overdue in rows
+            ),
+            batch_size=500,
+        )
+        period.states_recorded_at = timezone.now()
+        period.save(update_fields=["states_recorded_at"])
+    return period
 
 
 def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
@@ -226,7 +253,10 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
                 code="one_open",
             )
         locked.state = ReportingPeriod.State.OPEN
-        locked.save(update_fields=["state"])
+        # Open again, its report reads the plan as it stands until it closes again.
+        locked.states_recorded_at = None
+        locked.save(update_fields=["state", "states_recorded_at"])
+        RecordedState.objects.filter(period=locked).delete()
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.REOPENED, by=user, reason=reason.strip())
     return locked
 

@@ -85,7 +85,12 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
     periods = _periods_asked(request)
     # Those still needing an update in their quarter come first.
     actions = (
-        selectors.action_list(periods=periods, queryset=decisions.with_latest_decision(queryset))
+        selectors.action_list(
+            periods=periods,
+            queryset=decisions.with_latest_decision(queryset),
+            # Asked for a quarter, as a count on its report links: the actions as reported in it.
+            as_reported=bool(request.GET.get("quarter")),
+        )
         .annotate(
             needs_first=Case(
                 When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
-from reporting.models import ProgressUpdate, ReportingPeriod
+from reporting.models import ProgressUpdate, RecordedState, ReportingPeriod
 from workforce.models import Team, TeamMembership, WorkforceFigure, WorkforceIndicator
 
 COUNTED = [
@@ -22,6 +22,7 @@ COUNTED = [
     WorkforceFigure,
     ReportingPeriod,
     ProgressUpdate,
+    RecordedState,
 ]
 
 

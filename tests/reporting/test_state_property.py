@@ -222,6 +222,12 @@ def build(slug: str, history: dict, planner) -> dict:
         for number, update in spec["updates"].items()
         if update is not None
     )
+    # Closing recorded each action's state, before there were any: record them again with the
+    # history in place, as the demo does for the quarters it loads closed.
+    for period in periods.values():
+        period.refresh_from_db()
+        if not period.is_open:
+            services.period_states_record(period)
     return {"strategy": strategy, "outcomes": outcomes, "periods": periods, "actions": actions}
 
 

@@ -1,0 +1,153 @@
+"""A closed quarter's report never changes unless the planner reopens it.
+
+Closing Q3 of the timeline (conftest) records each action's state. Then the plan changes as
+it does between meetings: an action is added, a due date moves into the past, an action
+becomes ongoing. Q3's report, the trend's Q3 figures and the lists each count links to stay
+as DMT had them; reopening the quarter reads the plan as it stands again.
+"""
+
+import dataclasses
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from actions.models import Action
+from dashboard.selectors import report_build
+from reporting import selectors, services
+from reporting.models import RecordedState, ReportingPeriod
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def build(timeline, period):
+    periods = list(selectors.periods_for_strategy(timeline["strategy"]))
+    return report_build(timeline["strategy"], next(p for p in periods if p.pk == period.pk), periods)
+
+
+def figures(report) -> dict:
+    """What DMT reads of a report: every count, each outcome's, the exceptions and the trend."""
+    return {
+        "headline": [(row.key, row.value) for row in report.headline],
+        "outcomes": [[(row.key, row.value) for row in outcome.rows] for outcome in report.outcomes],
+        "exceptions": [(a.reference, a.status_as_at, a.rag_as_at, a.is_overdue) for a in report.exceptions],
+        "trend": [(row.period.label, dataclasses.astuple(row.counts)) for row in report.trend],
+    }
+
+
+def listed(client, url: str) -> set[str]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return {action.reference for action in response.context["page_obj"].object_list}
+
+
+def change_the_plan(timeline):
+    """What happens to a plan between quarters."""
+    factories.ActionFactory(
+        recommendation=timeline["actions"]["A"].recommendation, reference="1.1.9", order=9, description="Action G"
+    )
+    Action.objects.filter(pk=timeline["actions"]["A"].pk).update(due_date=datetime.date(2016, 10, 31))
+    Action.objects.filter(pk=timeline["actions"]["D"].pk).update(is_ongoing=True)
+
+
+@pytest.fixture
+def closed(timeline, planner):
+    """Q3 closed through the product; Q1 and Q2, loaded closed, recorded as the demo does."""
+    for name in ("q1", "q2"):
+        services.period_states_record(ReportingPeriod.objects.get(pk=timeline[name].pk))
+    return services.period_close(period=timeline["q3"], user=planner)
+
+
+def test_closing_records_every_actions_state_as_the_report_read_it(timeline, closed):
+    report = build(timeline, closed)
+    recorded = {
+        state.action.reference: (state.status, state.rag, state.is_overdue)
+        for state in RecordedState.objects.filter(period=closed).select_related("action")
+    }
+    assert recorded == {a.reference: (a.status_as_at, a.rag_as_at, a.is_overdue) for a in report.actions}
+    assert closed.states_recorded_at is not None
+
+
+def test_a_closed_quarters_report_and_its_lists_stay_as_dmt_had_them(client, dmt, timeline, closed):
+    before = figures(build(timeline, closed))
+    change_the_plan(timeline)
+    live = selectors.actions_as_at([ReportingPeriod(pk=closed.pk, end=closed.end)], Action.objects.all())
+    assert live.count() == 7, "read as the plan stands, the quarter has the new action"
+
+    report = build(timeline, closed)
+    assert figures(report) == before
+    assert "1.1.9" not in {a.reference for a in report.actions}
+    # The trend's Q3 and the report's own counts are the same figures.
+    assert dataclasses.astuple(report.trend[-1].counts) == dataclasses.astuple(report.counts)
+    # Each count's link lists exactly what it counts, as recorded.
+    client.force_login(dmt)
+    rows = list(report.headline) + [row for outcome in report.outcomes for row in outcome.rows]
+    for row in rows:
+        assert len(listed(client, row.url)) == row.value, (row.key, row.url)
+    overdue = next(row for row in report.headline if row.key == "overdue")
+    assert listed(client, overdue.url) == {"2.1.4"}, "A's new due date and D's being ongoing came after"
+
+
+def test_the_pages_a_manager_works_from_still_show_an_action_added_after_the_close(client, dmt, timeline, closed):
+    change_the_plan(timeline)
+    client.force_login(dmt)
+    assert "1.1.9" in listed(client, reverse("reporting:list"))
+
+
+def test_reopening_reads_the_plan_as_it_stands_and_closing_again_records_it(timeline, closed, planner):
+    change_the_plan(timeline)
+    reopened = services.period_reopen(period=closed, user=planner, reason="A late update from the lead")
+    assert reopened.states_recorded_at is None
+    assert not RecordedState.objects.filter(period=closed).exists()
+    report = build(timeline, reopened)
+    assert "1.1.9" in {a.reference for a in report.actions}
+    overdue = {a.reference for a in report.actions if a.is_overdue}
+    assert "1.1.1" in overdue and "2.1.4" not in overdue
+
+    again = services.period_close(period=reopened, user=planner)
+    assert RecordedState.objects.filter(period=again).count() == 7
+    assert figures(build(timeline, again)) == figures(report)
+
+
+def test_a_quarter_loaded_closed_reads_the_plan_as_it_stands_in_its_report_and_the_trend(timeline, planner):
+    """Q2 was loaded closed, with no states recorded: its own report and its place in a later
+    quarter's trend are the same figures, before and after the plan changes."""
+    q3 = services.period_close(period=timeline["q3"], user=planner)
+    for changed in (False, True):
+        if changed:
+            change_the_plan(timeline)
+        q2_report, q3_report = build(timeline, timeline["q2"]), build(timeline, q3)
+        assert q3_report.trend[1].period == timeline["q2"]
+        assert dataclasses.astuple(q3_report.trend[1].counts) == dataclasses.astuple(q2_report.counts)
+    assert q2_report.counts.total == 7
+
+
+def test_a_closed_quarters_returns_are_those_it_closed_with(client, planner, timeline, closed):
+    change_the_plan(timeline)
+    client.force_login(planner)
+    response = client.get(reverse("reporting:returns", args=[closed.strategy.slug, closed.slug]))
+    assert response.status_code == 200
+    assert "1.1.9" not in response.content.decode()
+
+
+def test_record_closed_quarters_records_each_unrecorded_closed_quarter_once(timeline, closed):
+    """Q1 and Q2 loaded closed before the release that records states; Q3 closed after."""
+    ReportingPeriod.objects.filter(pk__in=[timeline["q1"].pk, timeline["q2"].pk]).update(states_recorded_at=None)
+    RecordedState.objects.filter(period__in=[timeline["q1"], timeline["q2"]]).delete()
+    q3_recorded = RecordedState.objects.filter(period=closed).values_list("pk", flat=True)
+    kept = set(q3_recorded)
+    out = io.StringIO()
+    call_command("record_closed_quarters", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Recorded 6 actions' states in Children's Workforce Strategy 2016/17, Q1 2016/17.",
+        "Recorded 6 actions' states in Children's Workforce Strategy 2016/17, Q2 2016/17.",
+    ]
+    assert set(q3_recorded) == kept, "a quarter already recorded is left as it is"
+    change_the_plan(timeline)
+    assert build(timeline, timeline["q2"]).counts.total == 6
+    out = io.StringIO()
+    call_command("record_closed_quarters", stdout=out)
+    assert "nothing to do" in out.getvalue()
