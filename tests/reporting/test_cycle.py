@@ -53,6 +53,7 @@ def test_the_close_confirmation_shows_what_is_missing_and_changes_nothing(client
     assert "1 action still has no update" in html
     assert reverse("reporting:detail", args=[action.pk]) in html
     assert "its updates can no longer change" in html
+    assert "Its report stays as it is at closing, even if actions are later added to the plan or changed." in html
     quarter.refresh_from_db()
     assert quarter.is_open
     assert not PeriodEvent.objects.exists()
