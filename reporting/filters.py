@@ -19,6 +19,7 @@ class ActionFilter(django_filters.FilterSet):
     outcome = django_filters.ModelChoiceFilter(
         queryset=Outcome.objects.select_related("strategy").only("id", "number", "title", "strategy__slug"),
         empty_label="All",
+        method="filter_outcome",
     )
     lead_team = django_filters.ModelChoiceFilter(
         label="Lead team", field_name="lead_teams", queryset=Team.objects.only("id", "name"), empty_label="All"
@@ -68,6 +69,9 @@ class ActionFilter(django_filters.FilterSet):
                 Q(reference__icontains=word) | Q(description__icontains=word) | Q(timescale__icontains=word)
             )
         return queryset
+
+    def filter_outcome(self, queryset, name, value):
+        return selectors.filter_outcome(queryset, value.pk)
 
     def filter_state(self, queryset, name, value):
         return selectors.filter_state(queryset, name, value)

@@ -159,7 +159,8 @@ class RecordedState(models.Model):
 
     A closed quarter's report never changes unless the planner reopens it: its counts, its
     exceptions and the lists its counts link to read these rows, so adding an action or
-    moving a due date afterwards leaves the report DMT had as it was. Reopening the quarter
+    moving a due date or an action to another outcome afterwards leaves the report DMT had
+    as it was. Reopening the quarter
     deletes them; closing it again records them afresh (reporting.services).
     """
 
@@ -167,6 +168,10 @@ class RecordedState(models.Model):
         ReportingPeriod, on_delete=models.CASCADE, related_name="recorded_states", verbose_name="quarter"
     )
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="recorded_states", verbose_name="action")
+    # The outcome it was reported under, should it move to another afterwards.
+    outcome = models.ForeignKey(
+        "outcomes.Outcome", on_delete=models.CASCADE, related_name="recorded_states", verbose_name="outcome"
+    )
     # Empty: the action had no update as at the quarter.
     status = models.CharField("status", max_length=20, choices=Status.choices, null=True, blank=True)
     # Empty unless the action was open.

@@ -80,9 +80,10 @@ def actions_as_at(
 
     `periods` holds at most one quarter per strategy; actions of other strategies get no
     quarter (and so "no update"). Adds `status_as_at` (None: no update), `rag_as_at` (None
-    unless open), `is_overdue`, `as_at_period_id`, and the quarter's update fields the lists
-    and the report show (`period_progress`, ...). One query: the quarter, its update and the
-    latest earlier update, when that closed the action, come through LEFT JOINs.
+    unless open), `is_overdue`, `outcome_as_at` (its outcome's id), `as_at_period_id`, and
+    the quarter's update fields the lists and the report show (`period_progress`, ...). One
+    query: the quarter, its update and the latest earlier update, when that closed the
+    action, come through LEFT JOINs.
 
     A quarter closed through the product recorded each action's state as it closed
     (RecordedState): those actions read that state, whatever has changed in the plan since.
@@ -98,12 +99,18 @@ def actions_as_at(
     open_now = Q(this_update__status__isnull=False) & ~Q(this_update__status__in=CLOSED_STATUSES)
     queryset = _as_at_live(queryset, period_ids, open_now)
     if not recorded:
-        return queryset.annotate(status_as_at=F("live_status"), rag_as_at=F("live_rag"), is_overdue=F("live_overdue"))
+        return queryset.annotate(
+            outcome_as_at=F("outcome_id"),
+            status_as_at=F("live_status"),
+            rag_as_at=F("live_rag"),
+            is_overdue=F("live_overdue"),
+        )
     queryset = queryset.alias(
         recorded=FilteredRelation(
             "recorded_states", condition=Q(recorded_states__period__in=[period.pk for period in recorded])
         )
     ).annotate(
+        outcome_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__outcome_id")), default=F("outcome_id")),
         status_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__status")), default=F("live_status")),
         rag_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__rag")), default=F("live_rag")),
         is_overdue=Case(
@@ -210,6 +217,11 @@ def action_list(
 
 
 # --- Filters on the state: the meaning of every link a count makes -----------------------------
+
+
+def filter_outcome(queryset: QuerySet[Action], outcome_id: int) -> QuerySet[Action]:
+    """Actions under an outcome as at the quarter (a closed one: as reported)."""
+    return queryset.filter(outcome_as_at=outcome_id)
 
 
 def filter_status(queryset: QuerySet[Action], value: str) -> QuerySet[Action]:

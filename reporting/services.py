@@ -224,12 +224,14 @@ def period_states_record(period: ReportingPeriod) -> ReportingPeriod:
         RecordedState.objects.filter(period=period).delete()
         period.states_recorded_at = None  # read as the plan stands, to record it
         rows = selectors.actions_as_at([period], Action.objects.filter(strategy_id=period.strategy_id)).values_list(
-            "id", "status_as_at", "rag_as_at", "is_overdue"
+            "id", "outcome_as_at", "status_as_at", "rag_as_at", "is_overdue"
         )
         RecordedState.objects.bulk_create(
             (
-                RecordedState(period=period, action_id=pk, status=status, rag=rag, is_overdue=bool(overdue))
-                for pk, status, rag, overdue in rows
+                RecordedState(
+                    period=period, action_id=pk, outcome_id=outcome, status=status, rag=rag, is_overdue=bool(overdue)
+                )
+                for pk, outcome, status, rag, overdue in rows
             ),
             batch_size=500,
         )

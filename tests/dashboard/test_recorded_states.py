@@ -151,3 +151,21 @@ def test_record_closed_quarters_records_each_unrecorded_closed_quarter_once(time
     out = io.StringIO()
     call_command("record_closed_quarters", stdout=out)
     assert "nothing to do" in out.getvalue()
+
+
+def test_an_action_moved_to_another_outcome_counts_where_it_was_reported(client, dmt, timeline, closed, planner):
+    """C (outcome 1, Green in Q3) moves to outcome 2 after Q3 closed: Q3 still counts it under
+    outcome 1, and the lists its counts link to agree; reopened, Q3 counts it under outcome 2."""
+    before = figures(build(timeline, closed))
+    c = timeline["actions"]["C"]
+    Action.objects.filter(pk=c.pk).update(outcome=timeline["actions"]["D"].outcome)
+    report = build(timeline, closed)
+    assert figures(report) == before
+    assert next(a for a in report.actions if a.pk == c.pk).outcome_number == 1
+    client.force_login(dmt)
+    for outcome in report.outcomes:
+        for row in outcome.rows:
+            assert len(listed(client, row.url)) == row.value, (outcome.outcome.number, row.key)
+    reopened = services.period_reopen(period=closed, user=planner, reason="C belongs under outcome 2")
+    by_outcome = {row.outcome.number: row.counts.on_track for row in build(timeline, reopened).outcomes}
+    assert by_outcome == {1: 0, 2: 1}

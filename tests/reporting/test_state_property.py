@@ -3,10 +3,12 @@
 Hypothesis draws two strategies that share the quarter names of 2016/17, each with a few
 actions and a history of updates: every status with every RAG (a cancelled or on-hold
 update that keeps a Red rating, a "not started" with none), completions, gaps, due dates
-before, inside and after the quarters, ongoing actions, and a cycle of closures and
-reopenings. In every quarter, for both strategies, the dashboard's figures must equal a
-model of the rules written here from the words of the issue, and each count's link must
-list exactly the actions counted: no more, no fewer, none from the other strategy.
+before, inside and after the quarters, ongoing actions, a cycle of closures and
+reopenings, and then changes to the plan: actions added and actions moved to another
+outcome, which a closed quarter, as reported at closing, does not see. In every quarter,
+for both strategies, the dashboard's figures must equal a model of the rules written here
+from the words of the issue, and each count's link must list exactly the actions counted:
+no more, no fewer, none from the other strategy.
 
 The model: an action's status in a quarter is its update for the quarter; with none, it
 stays complete or cancelled if its latest earlier update said so, and otherwise has no
@@ -93,7 +95,30 @@ def strategy_histories(draw, *, min_actions, max_actions):
         # The quarter left open at the end (reopened after everything closed), or none.
         "open": draw(st.one_of(st.none(), st.sampled_from(quarters))),
         "actions": actions,
+        # Changes to the plan once the quarters have closed: actions added, and actions moved
+        # to the other outcome (by index). A closed quarter reports as it was at closing.
+        "after_close": draw(
+            st.fixed_dictionaries(
+                {
+                    "added": st.lists(
+                        st.fixed_dictionaries(
+                            {
+                                "outcome": st.integers(0, 1),
+                                "due": st.sampled_from(DUE_DATES),
+                                "ongoing": st.booleans(),
+                                "updates": st.just({}),
+                            }
+                        ),
+                        max_size=2,
+                    ),
+                    "moved": st.sets(st.integers(0, len(actions) - 1), max_size=2),
+                }
+            )
+        ),
     }
+
+
+NO_CHANGES = {"added": [], "moved": set()}
 
 
 histories = st.fixed_dictionaries(
@@ -228,7 +253,43 @@ def build(slug: str, history: dict, planner) -> dict:
         period.refresh_from_db()
         if not period.is_open:
             services.period_states_record(period)
-    return {"strategy": strategy, "outcomes": outcomes, "periods": periods, "actions": actions}
+    # Then the plan changes.
+    changes = history.get("after_close", NO_CHANGES)
+    added = [
+        Action.objects.create(
+            strategy=strategy,
+            outcome=outcomes[spec["outcome"]],
+            reference=f"{spec['outcome'] + 1}.2.{index + 1}",
+            order=100 + index,
+            description=f"Added action {index + 1} of {slug}",
+            due_date=spec["due"],
+            is_ongoing=spec["ongoing"],
+        )
+        for index, spec in enumerate(changes["added"])
+    ]
+    for index in changes["moved"]:
+        other = outcomes[1 - history["actions"][index]["outcome"]]
+        Action.objects.filter(pk=actions[index].pk).update(outcome=other)
+    return {"strategy": strategy, "outcomes": outcomes, "periods": periods, "actions": actions, "added": added}
+
+
+def as_at(built: dict, history: dict, number: int | None) -> list[tuple[Action, dict, int]]:
+    """The model's actions in a quarter, each with its spec and the id of the outcome it is
+    counted under: a closed quarter as it was at closing (no action added since, each under
+    the outcome it had then); the open quarter, and `number` None (no quarter asked), as the
+    plan stands."""
+    changes = history.get("after_close", NO_CHANGES)
+    as_closed = number is not None and number != history["open"]
+    rows = []
+    pairs = list(zip(built["actions"], history["actions"], strict=True))
+    if not as_closed:
+        pairs += list(zip(built["added"], changes["added"], strict=True))
+    for index, (action, spec) in enumerate(pairs):
+        outcome = spec["outcome"]
+        if not as_closed and index < len(history["actions"]) and index in changes["moved"]:
+            outcome = 1 - outcome
+        rows.append((action, spec, built["outcomes"][outcome].pk))
+    return rows
 
 
 # --- The checks ------------------------------------------------------------------------------
@@ -248,16 +309,16 @@ def check_quarter(client, built: dict, history: dict, number: int, *, links: str
     strategy, period = built["strategy"], built["periods"][number]
     periods = list(selectors.periods_for_strategy(strategy))
     report = report_build(strategy, period, periods)
-    states = {
-        action.pk: model_state(spec, history["quarters"], number)
-        for action, spec in zip(built["actions"], history["actions"], strict=True)
-    }
-    outcome_of = {action.pk: action.outcome_id for action in built["actions"]}
+    model = as_at(built, history, number)
+    states = {action.pk: model_state(spec, history["quarters"], number) for action, spec, _outcome in model}
+    outcome_of = {action.pk: outcome for action, _spec, outcome in model}
     where = f"{strategy.slug} {period}"
 
     # Each action as the report reads it, against the model.
+    assert {row.id for row in report.actions} == set(states), where
     for row in report.actions:
         state = states[row.id]
+        assert row.outcome_id == outcome_of[row.id], (where, row.reference)
         assert (row.status_as_at, row.rag_as_at, bool(row.is_overdue)) == (
             state["status"],
             state["rag"],
@@ -282,7 +343,7 @@ def check_quarter(client, built: dict, history: dict, number: int, *, links: str
 
     # Exceptions: the model's, in its order; and exactly what the exception filters list.
     expected_exceptions = sorted(
-        (action for action in built["actions"] if _is_exception(states[action.pk])),
+        (action for action, _spec, _outcome in model if _is_exception(states[action.pk])),
         key=lambda action: model_exception_rank(states[action.pk], action),
     )
     assert [a.id for a in report.exceptions] == [a.pk for a in expected_exceptions], where
@@ -308,10 +369,11 @@ def check_list_without_a_quarter(client, built_all: list[tuple[dict, dict]]) -> 
     assert response.status_code == 200
     shown = {action.pk: action for action in response.context["page_obj"].object_list}
     assert len(shown) == response.context["page_obj"].paginator.count
-    assert set(shown) == {action.pk for built, _history in built_all for action in built["actions"]}
+    everything = {action.pk for built, history in built_all for action, _spec, _outcome in as_at(built, history, None)}
+    assert set(shown) == everything
     for built, history in built_all:
         number = history["open"] if history["open"] is not None else history["quarters"][-1]
-        for action, spec in zip(built["actions"], history["actions"], strict=True):
+        for action, spec, _outcome in as_at(built, history, None):
             state = model_state(spec, history["quarters"], number)
             row = shown[action.pk]
             assert row.as_at_period_id == built["periods"][number].pk, action.reference
