@@ -167,10 +167,12 @@ class RecordedState(models.Model):
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="recorded_states", verbose_name="quarter"
     )
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="recorded_states", verbose_name="action")
+    # An action reported in a closed quarter cannot be deleted on its own (cancel it instead,
+    # with a reason); deleting its whole strategy deletes its quarters and these with it.
+    action = models.ForeignKey(Action, on_delete=models.RESTRICT, related_name="recorded_states", verbose_name="action")
     # The outcome it was reported under, should it move to another afterwards.
     outcome = models.ForeignKey(
-        "outcomes.Outcome", on_delete=models.CASCADE, related_name="recorded_states", verbose_name="outcome"
+        "outcomes.Outcome", on_delete=models.RESTRICT, related_name="recorded_states", verbose_name="outcome"
     )
     # Empty: the action had no update as at the quarter.
     status = models.CharField("status", max_length=20, choices=Status.choices, null=True, blank=True)

@@ -169,3 +169,21 @@ def test_an_action_moved_to_another_outcome_counts_where_it_was_reported(client,
     reopened = services.period_reopen(period=closed, user=planner, reason="C belongs under outcome 2")
     by_outcome = {row.outcome.number: row.counts.on_track for row in build(timeline, reopened).outcomes}
     assert by_outcome == {1: 0, 2: 1}
+
+
+def test_an_action_reported_in_a_closed_quarter_cannot_be_deleted_on_its_own(client, timeline, closed):
+    """Deleting it would take it out of a report DMT had: the admin refuses and names why.
+    Its strategy can still be deleted whole, quarters and recorded states with it."""
+    admin = factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    action = timeline["actions"]["F"]  # no update in any quarter: nothing else holds it
+    response = client.post(reverse("admin:actions_action_delete", args=[action.pk]), {"post": "yes"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "would require deleting the following protected related objects" in html
+    assert "2.1.6 as at Q3 2016/17" in html
+    assert Action.objects.filter(pk=action.pk).exists()
+
+    timeline["strategy"].delete()
+    assert not RecordedState.objects.exists()
+    assert not Action.objects.exists()
