@@ -1,7 +1,7 @@
 """The words for a status, a RAG rating and when an action is due: one place for the lists,
 the dashboard, the admin, the PDF and the spreadsheet."""
 
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 from reporting.models import RAG, Status
 
@@ -50,3 +50,12 @@ def due_sentence(action) -> str:
     if action.is_ongoing:
         return "Ongoing"
     return f"Due {due_words(action)}" if action.due_date else ""
+
+
+def closed_words(period) -> str:
+    """What a closed quarter's report says of itself: when it closed, when its actions' states
+    were recorded then (reporting.models.RecordedState), and that its figures no longer change."""
+    if period.states_recorded_at is None:
+        return f"{period} is closed: these figures no longer change."
+    closed = dateformat.format(timezone.localtime(period.states_recorded_at), "j F Y")
+    return f"{period} closed on {closed}: these figures are as they stood then, and no longer change."

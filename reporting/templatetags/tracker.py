@@ -44,3 +44,4 @@ def thousands(value):
 # When an action is due, in a column and in running text.
 register.filter("due_words", words.due_words)
 register.filter("due_sentence", words.due_sentence)
+register.filter("closed_words", words.closed_words)

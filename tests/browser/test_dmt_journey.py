@@ -42,7 +42,7 @@ def test_dmt_reads_the_dashboard_and_downloads_the_report(
     page.locator("#quarter-picker").get_by_role("link", name="Q2 2016/17").click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{strategy.slug}/q2-2016-17/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Children's Workforce Strategy 2016/17: Q2 2016/17")
-    expect(page.get_by_text("Q2 2016/17 is closed: this report no longer changes.")).to_be_visible()
+    expect(page.get_by_text("Q2 2016/17 is closed: these figures no longer change.")).to_be_visible()
     expect(page.locator("#quarter-picker [aria-current=page]")).to_have_text("Q2 2016/17")
     check_accessibility(page)
     q2_url = page.url

@@ -10,13 +10,15 @@ import dataclasses
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from actions.models import Action
 from dashboard.selectors import report_build
-from reporting import selectors, services
+from reporting import selectors, services, words
 from reporting.models import RecordedState, ReportingPeriod
 from tests import factories
 
@@ -187,3 +189,22 @@ def test_an_action_reported_in_a_closed_quarter_cannot_be_deleted_on_its_own(cli
     timeline["strategy"].delete()
     assert not RecordedState.objects.exists()
     assert not Action.objects.exists()
+
+
+def test_a_closed_quarters_report_says_when_it_closed_on_screen_on_paper_and_in_the_spreadsheet(
+    client, dmt, timeline, closed
+):
+    ReportingPeriod.objects.filter(pk=closed.pk).update(
+        states_recorded_at=datetime.datetime(2017, 1, 12, 9, 30, tzinfo=datetime.UTC)
+    )
+    said = "Q3 2016/17 closed on 12 January 2017: these figures are as they stood then, and no longer change."
+    client.force_login(dmt)
+    args = [closed.strategy.slug, closed.slug]
+    assert said in client.get(reverse("dashboard:quarter", args=args)).content.decode()
+    pdf = PdfReader(io.BytesIO(client.get(reverse("dashboard:pdf", args=args)).content))
+    assert said in " ".join(pdf.pages[0].extract_text().split())
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("dashboard:xlsx", args=args)).content))
+    assert said in [row[0] for row in workbook["Summary"].iter_rows(values_only=True) if row]
+    # A quarter loaded closed, with no states recorded, says only that it is closed.
+    loaded = ReportingPeriod(year=2016, number=2, state=ReportingPeriod.State.CLOSED)
+    assert words.closed_words(loaded) == "Q2 2016/17 is closed: these figures no longer change."
