@@ -319,8 +319,8 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
                 ProgressUpdate.objects.filter(action__strategy=strategy, period=period).update(
                     created=written, changed=written
                 )
-                if not period.is_open:  # as closing it through the product would have
-                    services.period_states_record(period)
+                if not period.is_open:  # as closing it a fortnight after the quarter would have
+                    services.period_states_record(period, at=written + timedelta(days=12))
     result.updates_written = len(updates)
     result.authors = {update.author.username for update in updates if update.author is not None}
     return result

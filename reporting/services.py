@@ -2,7 +2,7 @@
 planners' pages, imports and the admin all call these; nothing else saves these models."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -214,10 +214,11 @@ def period_close(*, period: ReportingPeriod, user) -> ReportingPeriod:
     return locked
 
 
-def period_states_record(period: ReportingPeriod) -> ReportingPeriod:
+def period_states_record(period: ReportingPeriod, *, at: datetime | None = None) -> ReportingPeriod:
     """Record each of the strategy's actions' state as at a closed quarter: from then on its
     report, counts and lists read these, whatever later happens to the plan. Closing does
-    this; so does the demo, for the quarters it loads closed. Any earlier record is replaced."""
+    this; so does the demo, for the quarters it loads closed, giving when they closed (`at`;
+    else now). Any earlier record is replaced."""
     if period.is_open:
         raise ValidationError(f"{period} is open: its actions' states are recorded when it closes.", code="open")
     with transaction.atomic():
@@ -235,7 +236,7 @@ def period_states_record(period: ReportingPeriod) -> ReportingPeriod:
             ),
             batch_size=500,
         )
-        period.states_recorded_at = timezone.now()
+        period.states_recorded_at = at or timezone.now()
         period.save(update_fields=["states_recorded_at"])
     return period
 

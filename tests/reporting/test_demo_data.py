@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from actions.permissions import can_edit_action
@@ -143,6 +144,10 @@ def test_it_writes_a_quarter_per_financial_quarter_of_the_strategy_and_leaves_th
     assert periods[-1].update_deadline.isoformat() == "2017-04-10"
     assert "demo-2016-17: 4 quarters" in output
     assert all(p.updates.exists() for p in periods)
+    # Each closed quarter's states are recorded, as if closed a fortnight after it ended.
+    closed_on = [p.states_recorded_at and timezone.localdate(p.states_recorded_at).isoformat() for p in periods]
+    assert closed_on == ["2016-07-15", "2016-10-16", "2017-01-17", None]
+    assert all(p.recorded_states.count() == Action.objects.count() for p in periods[:3])
 
 
 def test_running_it_again_changes_nothing():
