@@ -18,8 +18,7 @@ from dashboard import charts
 from dashboard.collector import collector_paused
 from dashboard.selectors import HEADLINE, Report
 from outcomes.spreadsheets import append_row
-from reporting import words
-from reporting.words import rag_words, status_words
+from reporting.words import closed_words, rag_words, status_words
 
 
 def filename(report: Report, extension: str) -> str:
@@ -205,7 +204,7 @@ def _summary(workbook: Workbook, report: Report) -> None:
         )
         summary.cell(row=summary.max_row, column=1).font = Font(bold=True, color="D4351C")
     else:
-        append_row(summary, [words.closed_words(report.period)])
+        append_row(summary, [closed_words(report.period)])
     append_row(summary, ["Key messages", report.period.key_messages or "None written for this quarter."])
     summary.cell(row=summary.max_row, column=1).font = BOLD
     summary.cell(row=summary.max_row, column=2).alignment = WRAP

@@ -374,9 +374,11 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
     # The trend across the quarters so far, by outcome: last quarter's counts (direction of
     # travel) come from it too, by the same as-at rule.
     so_far = [p for p in periods if p.start <= period.start]
-    # The cycle's events of the quarters so far: this quarter's reopenings, and when each was
-    # last closed (what a closed quarter's trend figures are kept under).
-    events = list(PeriodEvent.objects.filter(period__in=so_far).select_related("by").order_by("at", "pk"))
+    reopenings = list(
+        PeriodEvent.objects.filter(period=period, kind=PeriodEvent.Kind.REOPENED)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
     # The actions counted by outcome and state once: the headline, each outcome's counts and
     # this quarter's place in the trend all add up these few tallies.
     counted = _tally(
@@ -385,7 +387,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
             (a.outcome_id, a.status_as_at, a.rag_as_at, bool(a.is_overdue)) for a in actions
         ).items()
     )
-    trend_tallies = _trend_tallies(strategy, so_far, period, counted, events)
+    trend_tallies = _trend_tallies(strategy, so_far, period, counted)
     previous_by_outcome: dict[int, Counts] = {}
     if previous_period is not None:
         previous_by_outcome = {
@@ -456,7 +458,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
         indicators=_indicator_rows(strategy, period, previous_period),
         measures=[m for m in measure_figures(strategy, as_at=period.quarter) if m.measure.workforce_indicator_id],
         risks=list(strategy.risks.order_by("number")),
-        reopenings=[e for e in events if e.period_id == period.pk and e.kind == PeriodEvent.Kind.REOPENED],
+        reopenings=reopenings,
     )
 
 
@@ -517,23 +519,20 @@ def _trend_tallies(
     periods: list[ReportingPeriod],
     current: ReportingPeriod,
     current_tallies: dict[int, list],
-    events,
 ) -> dict[int, dict[int, list]]:
     """For each of `periods` (the strategy's quarters so far) and each outcome, the actions
     counted by state: {period id: {outcome id: [(state, number), ...]}}.
 
-    The current quarter's are the report's own rows, counted (`current_tallies`). A quarter
-    closed through the product reads the states recorded when it closed, which never change,
-    so its counts are kept in the cache under the quarter and the event that last closed it
-    (reopening and closing it again makes new ones). The rest, including a quarter loaded
-    closed, which reads the plan as it stands,
-    in one query: each quarter by the same as-at rule (`actions_as_at`), counted by state in
-    the database, the quarters joined by UNION ALL.
+    The current quarter's are the report's own rows, counted (`current_tallies`). A closed
+    quarter with its actions' states recorded reads those, which never change, so its counts
+    are kept in the cache under the quarter and when the states were recorded (reopening and
+    closing it again records new ones). The rest, a quarter loaded closed among them (it reads
+    the plan as it stands), in one query: each quarter by the same as-at rule
+    (`actions_as_at`), counted by state in the database, the quarters joined by UNION ALL.
     """
     result = {current.pk: current_tallies}
-    last_closed = {e.period_id: e.pk for e in events if e.kind == PeriodEvent.Kind.CLOSED}
     keys = {
-        p.pk: f"dmt-trend:v1:{p.pk}:{last_closed.get(p.pk, 0)}"
+        p.pk: f"dmt-trend:v2:{p.pk}:{p.states_recorded_at.timestamp()}"
         for p in periods
         if p.states_recorded_at is not None and p != current
     }

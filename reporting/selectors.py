@@ -105,24 +105,21 @@ def actions_as_at(
             rag_as_at=F("live_rag"),
             is_overdue=F("live_overdue"),
         )
+    was_recorded = Q(recorded__id__isnull=False)
     queryset = queryset.alias(
         recorded=FilteredRelation(
             "recorded_states", condition=Q(recorded_states__period__in=[period.pk for period in recorded])
         )
     ).annotate(
-        outcome_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__outcome_id")), default=F("outcome_id")),
-        status_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__status")), default=F("live_status")),
-        rag_as_at=Case(When(recorded__id__isnull=False, then=F("recorded__rag")), default=F("live_rag")),
+        outcome_as_at=Case(When(was_recorded, then=F("recorded__outcome_id")), default=F("outcome_id")),
+        status_as_at=Case(When(was_recorded, then=F("recorded__status")), default=F("live_status")),
+        rag_as_at=Case(When(was_recorded, then=F("recorded__rag")), default=F("live_rag")),
         is_overdue=Case(
-            When(recorded__id__isnull=False, then=F("recorded__is_overdue")),
-            default=F("live_overdue"),
-            output_field=BooleanField(),
+            When(was_recorded, then=F("recorded__is_overdue")), default=F("live_overdue"), output_field=BooleanField()
         ),
     )
     if as_reported:
-        queryset = queryset.filter(
-            Q(recorded__id__isnull=False) | ~Q(strategy_id__in=[period.strategy_id for period in recorded])
-        )
+        queryset = queryset.filter(was_recorded | ~Q(strategy_id__in=[period.strategy_id for period in recorded]))
     return queryset
 
 

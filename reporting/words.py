@@ -1,5 +1,5 @@
-"""The words for a status, a RAG rating and when an action is due: one place for the lists,
-the dashboard, the admin, the PDF and the spreadsheet."""
+"""The words for a status, a RAG rating, when an action is due and when a quarter closed: one
+place for the lists, the dashboard, the admin, the PDF and the spreadsheet."""
 
 from django.utils import dateformat, timezone
 

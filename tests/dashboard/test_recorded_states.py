@@ -63,8 +63,11 @@ def closed(timeline, planner):
     return services.period_close(period=timeline["q3"], user=planner)
 
 
-def test_closing_records_every_actions_state_as_the_report_read_it(timeline, closed):
-    report = build(timeline, closed)
+def test_closing_records_every_actions_state_as_the_report_read_it(timeline, planner):
+    for name in ("q1", "q2"):
+        services.period_states_record(ReportingPeriod.objects.get(pk=timeline[name].pk))
+    report = build(timeline, timeline["q3"])  # open: read as the plan stands
+    closed = services.period_close(period=timeline["q3"], user=planner)
     recorded = {
         state.action.reference: (state.status, state.rag, state.is_overdue)
         for state in RecordedState.objects.filter(period=closed).select_related("action")
@@ -76,8 +79,10 @@ def test_closing_records_every_actions_state_as_the_report_read_it(timeline, clo
 def test_a_closed_quarters_report_and_its_lists_stay_as_dmt_had_them(client, dmt, timeline, closed):
     before = figures(build(timeline, closed))
     change_the_plan(timeline)
-    live = selectors.actions_as_at([ReportingPeriod(pk=closed.pk, end=closed.end)], Action.objects.all())
-    assert live.count() == 7, "read as the plan stands, the quarter has the new action"
+    as_it_stands = ReportingPeriod.objects.get(pk=closed.pk)
+    as_it_stands.states_recorded_at = None
+    overdue = {a.reference: a.is_overdue for a in selectors.actions_as_at([as_it_stands], Action.objects.all())}
+    assert overdue["1.1.1"] and not overdue["2.1.4"] and "1.1.9" in overdue, "the plan changed under Q3"
 
     report = build(timeline, closed)
     assert figures(report) == before
