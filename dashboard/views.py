@@ -3,9 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from dashboard import charts, exports
+from dashboard import charts, exports, page_cache
 from dashboard.collector import with_collector_paused
 from dashboard.selectors import Report, report_build, strategies_summary
 from outcomes.models import Strategy
@@ -53,16 +55,27 @@ def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @with_collector_paused
 def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    report = _report(slug, quarter)
+    """The report on screen. Its content is the same for every reader but for the planner's
+    link to key messages and decisions, so it is built once and kept until the data changes
+    (`page_cache`); the page around it (the header, with its sign-out form) is each reader's."""
+    planner = is_planner(request.user)
+
+    def build() -> dict:
+        report = _report(slug, quarter)
+        context = {
+            "report": report,
+            "strategies": Strategy.objects.only("slug", "title"),
+            "is_planner": planner,
+            **charts.report_charts(report),
+        }
+        content = render_to_string("dashboard/_report_content.html", context)
+        return {"title": f"{report.strategy.title}: {report.period}", "content": content}
+
+    page = page_cache.page(("dashboard", slug, quarter, planner), build)
     return render(
         request,
         "dashboard/report.html",
-        {
-            "report": report,
-            "strategies": Strategy.objects.only("slug", "title"),
-            "is_planner": is_planner(request.user),
-            **charts.report_charts(report),
-        },
+        {"page": {"title": page["title"], "content": mark_safe(page["content"])}},  # nosec B308 B703: rendered by an autoescaping template
     )
 
 
