@@ -79,25 +79,38 @@ def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     )
 
 
+def _download(request: HttpRequest, slug: str, quarter: str, kind: str) -> HttpResponse:
+    """The report as a file, kept like the page on screen until the data changes: DMT's
+    members each download the same pack before the meeting, and a PDF takes a second or more
+    to make. The same for every reader (links in it are made against this site's address)."""
+    base_url = request.build_absolute_uri("/")
+
+    def build() -> dict:
+        report = _report(slug, quarter)
+        content = exports.report_pdf(report, base_url=base_url) if kind == "pdf" else exports.report_xlsx(report)
+        return {"content": content, "filename": exports.filename(report, kind)}
+
+    kept = page_cache.page((kind, slug, quarter, base_url), build)
+    response = HttpResponse(kept["content"], content_type=DOWNLOAD_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{kept["filename"]}"'
+    return response
+
+
+DOWNLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @login_required
 @require_GET
 @with_collector_paused
 def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    report = _report(slug, quarter)
-    response = HttpResponse(
-        exports.report_pdf(report, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, "pdf")}"'
-    return response
+    return _download(request, slug, quarter, "pdf")
 
 
 @login_required
 @require_GET
 @with_collector_paused
 def report_xlsx(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    report = _report(slug, quarter)
-    response = HttpResponse(
-        exports.report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, "xlsx")}"'
-    return response
+    return _download(request, slug, quarter, "xlsx")

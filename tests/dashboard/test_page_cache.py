@@ -9,6 +9,7 @@ import datetime
 import io
 import logging
 
+import openpyxl
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from actions.models import Action
 from dashboard import page_cache, views
@@ -295,4 +297,28 @@ def test_report_changed_builds_every_page_again(client, dmt, timeline, builds):
     call_command("report_changed", stdout=out)
     assert "built again" in out.getvalue()
     read(client, timeline)
+    assert len(builds) == 2
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+def test_the_pdf_and_spreadsheet_are_kept_and_made_again_after_a_change(client, dmt, planner, timeline, builds, kind):
+    client.force_login(dmt)
+    url = reverse(f"dashboard:{kind}", args=[timeline["strategy"].slug, timeline["q3"].slug])
+
+    def text() -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="leics-q3-2016-17-dmt-report.{kind}"'
+        if kind == "pdf":
+            return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        return "\n".join(str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row)
+
+    first = text()
+    assert text() == first
+    assert len(builds) == 1
+    services.key_messages_set(
+        period=timeline["q3"], user=planner, key_messages="Recruitment is ahead of plan.", strategic_lead="Jo Bloggs"
+    )
+    assert "Recruitment is ahead of plan." in text()
     assert len(builds) == 2
