@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actions.models import Action
+from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 
 
@@ -33,6 +34,19 @@ class Carried:
     timescale: str
 
 
+def carried_timescale_error(item: Carried, period_start: date) -> str | None:
+    """What is wrong with a carried action's new timescale, if it ends before the new
+    strategy starts (the form names it beside the field; `strategy_refresh` refuses it)."""
+    timescale = item.timescale.strip()
+    due = parse_timescale(timescale, period_start=period_start).due if timescale else None
+    if due and due < period_start:
+        return (
+            f"The timescale for {item.action.reference} ends before {period_start:%-d/%-m/%Y}, when the new "
+            "period starts: give its timescale in the new strategy"
+        )
+    return None
+
+
 def strategy_refresh(
     *,
     source: Strategy,
@@ -48,7 +62,8 @@ def strategy_refresh(
     forward with new references and timescales, each linked to the action it continues.
 
     Dates are read from each new timescale. All or nothing: a ValidationError (a short name
-    in use, a reference twice, an action of another strategy) saves nothing.
+    in use, a reference twice, an action of another strategy, a timescale ending before the
+    new period starts) saves nothing.
     """
     errors = []
     references = [item.reference.strip() for item in carried]
@@ -57,6 +72,8 @@ def strategy_refresh(
     for item in carried:
         if item.action.strategy_id != source.pk:
             errors.append(f"Action {item.action.reference} is not an action of {source}.")
+        elif message := carried_timescale_error(item, period_start):
+            errors.append(message)
     if errors:
         raise ValidationError(errors)
     if period_start <= source.period_start:

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods
 from actions import services
 from actions.models import Action
 from actions.services import Carried
-from actions.timescales import parse_timescale
 from outcomes.models import Strategy
 from reporting import selectors, words
 from reporting.models import CLOSED_STATUSES
@@ -203,14 +202,10 @@ class StrategyRefreshForm(forms.Form):
             reference = (data.get(f"reference_{pk}") or "").strip()
             if f"reference_{pk}" in self.errors:
                 continue
-            timescale = (data.get(f"timescale_{pk}") or "").strip()
-            due = parse_timescale(timescale, period_start=start).due if start and timescale else None
-            if due and due < start and f"timescale_{pk}" not in self.errors:
-                self.add_error(
-                    f"timescale_{pk}",
-                    f"The timescale for {old} ends before {start:%-d/%-m/%Y}, when the new period starts: "
-                    "give its timescale in the new strategy",
-                )
+            if start and f"timescale_{pk}" not in self.errors:
+                carried = Carried(row.action, reference, data.get(f"timescale_{pk}") or "")
+                if message := services.carried_timescale_error(carried, start):
+                    self.add_error(f"timescale_{pk}", message)
             if not reference:
                 self.add_error(f"reference_{pk}", f"Enter a new reference for action {old}, or do not carry it forward")
             elif reference in seen:

@@ -162,19 +162,18 @@ LINE_LIMIT = 10
 
 def _line(action: Action) -> tuple[list[Action], list[ProgressUpdate]]:
     """The actions `action` continues from earlier strategies, nearest first, and their
-    updates newest first: none for an action not carried forward; else a query for each
-    strategy before the first, then one for the updates."""
+    updates newest first: none for an action not carried forward; else two queries, however
+    long the line (up to `LINE_LIMIT`): the line joined in one, then the updates."""
+    if action.predecessor_id is None:
+        return [], []
+    # predecessor, predecessor__predecessor, ...: each with its strategy, in one query.
+    hops = ["__".join(["predecessor"] * n) for n in range(1, LINE_LIMIT + 1)]
+    joined = Action.objects.select_related(*(f"{hop}__strategy" for hop in hops)).get(pk=action.pk)
     line: list[Action] = []
-    earlier = action.predecessor
+    earlier = joined.predecessor
     while earlier is not None and len(line) < LINE_LIMIT and earlier.pk != action.pk:
         line.append(earlier)
-        earlier = (
-            Action.objects.select_related("strategy").filter(pk=earlier.predecessor_id).first()
-            if earlier.predecessor_id
-            else None
-        )
-    if not line:
-        return [], []
+        earlier = earlier.predecessor if len(line) < LINE_LIMIT else None
     updates = list(
         ProgressUpdate.objects.filter(action__in=line)
         .select_related("period", "author", "action__strategy")

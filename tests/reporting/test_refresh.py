@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
@@ -81,6 +83,13 @@ def test_a_reference_given_twice_saves_nothing(old):
     actions = list(old.actions.all())
     with pytest.raises(ValidationError, match="more than one"):
         strategy_refresh(source=old, carried=[Carried(actions[0], "1", ""), Carried(actions[1], "1", "")], **NEW)
+    assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
+
+
+def test_the_service_refuses_a_carried_timescale_that_ends_before_the_new_period(old):
+    action = old.actions.get(reference="1.1.3")
+    with pytest.raises(ValidationError, match="The timescale for 1.1.3 ends before 1/4/2017"):
+        strategy_refresh(source=old, carried=[Carried(action, "1", "March-April 2016")], **NEW)
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
 
 
@@ -183,6 +192,35 @@ def test_a_carried_actions_page_shows_its_whole_line_of_updates(client, manager,
     assert "Carried forward to" in earlier
     assert f'href="{reverse("reporting:detail", args=[carried.pk])}">Action 2.1</a>' in earlier
     assert "Before it was carried forward" not in earlier
+
+
+def test_a_carried_actions_page_costs_the_same_however_long_its_line(client, manager, old):
+    first = old.actions.get(reference="1.1.3")
+    second = strategy_refresh(source=old, carried=[Carried(first, "2.1", "Summer 2017")], **NEW).actions.get()
+    third = strategy_refresh(
+        source=second.strategy,
+        carried=[Carried(second, "3.1", "Summer 2018")],
+        title="Workforce Strategy 2018/19",
+        slug="workforce-2018-19",
+        period_label="2018/19",
+        period_start=datetime.date(2018, 4, 1),
+        period_end=datetime.date(2019, 3, 31),
+    ).actions.get()
+    client.force_login(manager)
+
+    def read(action) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reporting:detail", args=[action.pk]))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    one_back, _ = read(second)
+    two_back, page = read(third)
+    assert two_back == one_back
+    assert (  # the whole line, nearest first
+        "This action continues action 2.1 of Workforce Strategy 2017/18 (2017/18), which continues action 1.1.3 of"
+        in page
+    )
 
 
 def test_errors_name_the_action_and_nothing_is_saved(client, planner, old):
