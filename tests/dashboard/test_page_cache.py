@@ -322,3 +322,14 @@ def test_the_pdf_and_spreadsheet_are_kept_and_made_again_after_a_change(client, 
     )
     assert "Recruitment is ahead of plan." in text()
     assert len(builds) == 2
+
+
+def test_a_kept_page_is_served_as_rendered_and_escaped_once(client, dmt, planner, timeline):
+    services.key_messages_set(
+        period=timeline["q3"], user=planner, key_messages="<script>alert(1)</script> & more", strategic_lead=""
+    )
+    client.force_login(dmt)
+    for _ in range(2):  # built, then kept
+        page = read(client, timeline)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+        assert "&amp;lt;" not in page and "<script>alert" not in page
