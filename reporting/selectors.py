@@ -80,7 +80,8 @@ def actions_as_at(
 
     `periods` holds at most one quarter per strategy; actions of other strategies get no
     quarter (and so "no update"). Adds `status_as_at` (None: no update), `rag_as_at` (None
-    unless open), `is_overdue`, `outcome_as_at` (its outcome's id), `as_at_period_id`, and
+    unless open), `is_overdue`, `outcome_as_at` (its outcome's id), `added_after_close` (not in
+    the closed quarter's report: added to the plan after it closed), `as_at_period_id`, and
     the quarter's update fields the lists and the report show (`period_progress`, ...). One
     query: the quarter, its update and the latest earlier update, when that closed the
     action, come through LEFT JOINs.
@@ -104,6 +105,7 @@ def actions_as_at(
             status_as_at=F("live_status"),
             rag_as_at=F("live_rag"),
             is_overdue=F("live_overdue"),
+            added_after_close=Value(False, output_field=BooleanField()),
         )
     was_recorded = Q(recorded__id__isnull=False)
     queryset = queryset.alias(
@@ -118,9 +120,20 @@ def actions_as_at(
             When(was_recorded, then=F("recorded__is_overdue")), default=F("live_overdue"), output_field=BooleanField()
         ),
     )
+    recorded_strategies = [period.strategy_id for period in recorded]
     if as_reported:
-        queryset = queryset.filter(was_recorded | ~Q(strategy_id__in=[period.strategy_id for period in recorded]))
-    return queryset
+        return queryset.filter(was_recorded | ~Q(strategy_id__in=recorded_strategies)).annotate(
+            added_after_close=Value(False, output_field=BooleanField())
+        )
+    # Not in the quarter's report: added to the plan after the quarter closed.
+    return queryset.annotate(
+        added_after_close=Case(
+            When(was_recorded, then=Value(False)),
+            When(strategy_id__in=recorded_strategies, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def _as_at_live(queryset: QuerySet[Action], period_ids: list[int], open_now: Q) -> QuerySet[Action]:

@@ -33,6 +33,12 @@ def rag_css(status: str | None, rag: str | None) -> str:
     return rag if rag in RAG_WORDS else "none"
 
 
+def added_after_words(period) -> str:
+    """What a list or an action's page says, for a closed quarter, of an action that is not in
+    its report because it was added to the plan after the quarter closed."""
+    return f"Added after {period} closed"
+
+
 def due_words(action) -> str:
     """When an action is due, as the lists and the report write it: "31 Mar 2017"; "Ongoing"
     for an ongoing action, which is never overdue, rather than a first due date that may be

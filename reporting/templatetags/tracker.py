@@ -28,6 +28,11 @@ def status_label(status: str | None) -> str:
 
 
 @register.filter
+def added_after(period) -> str:
+    return words.added_after_words(period)
+
+
+@register.filter
 def rag_label(rag: str | None) -> str:
     return words.RAG_WORDS.get(rag, "–")
 

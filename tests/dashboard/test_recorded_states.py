@@ -102,6 +102,17 @@ def test_the_pages_a_manager_works_from_still_show_an_action_added_after_the_clo
     change_the_plan(timeline)
     client.force_login(dmt)
     assert "1.1.9" in listed(client, reverse("reporting:list"))
+    # Said to be new since the close, not to have missed its update; the rest are as closed.
+    page = client.get(reverse("reporting:list")).content.decode()
+    assert page.count("Added after Q3 2016/17 closed") == 1
+    added = Action.objects.get(reference="1.1.9")
+    detail = client.get(reverse("reporting:detail", args=[added.pk])).content.decode()
+    assert "Added after Q3 2016/17 closed, so it is not in that quarter's report." in detail
+    assert "No update was written for Q3 2016/17" not in detail
+    missed = timeline["actions"]["B"]  # reported in Q3, with no update written for it there
+    detail = client.get(reverse("reporting:detail", args=[missed.pk])).content.decode()
+    assert "No update was written for Q3 2016/17." in detail
+    assert "Added after" not in detail
 
 
 def test_reopening_reads_the_plan_as_it_stands_and_closing_again_records_it(timeline, closed, planner):
