@@ -10,7 +10,7 @@ from actions.admin import ActionAdmin
 from actions.models import Action
 from reporting import selectors, services
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
-from reporting.words import rag_words, status_words
+from reporting.words import rag_words, state_words
 from workforce.roles import is_planner
 
 
@@ -107,7 +107,7 @@ class ActionProgressAdmin(ActionAdmin):
 
     @admin.display(description="status this quarter")
     def status_this_quarter(self, obj):
-        return status_words(getattr(obj, "status_as_at", None))
+        return state_words(obj)
 
     @admin.display(description="RAG")
     def rag_this_quarter(self, obj):

@@ -46,7 +46,7 @@ def candidates(strategy: Strategy) -> list[Candidate]:
     result = []
     for action in actions.order_by("order", "reference"):
         unfinished = action.status_as_at not in CLOSED_STATUSES
-        state = words.status_words(action.status_as_at) if period else "No quarter yet"
+        state = words.state_words(action, period) if period else "No quarter yet"
         if action.is_ongoing:
             state = f"Ongoing; {state[0].lower()}{state[1:]}"
         result.append(Candidate(action, state, proposed=action.is_ongoing or unfinished))

@@ -36,7 +36,15 @@ def rag_css(status: str | None, rag: str | None) -> str:
 def added_after_words(period) -> str:
     """What a list or an action's page says, for a closed quarter, of an action that is not in
     its report because it was added to the plan after the quarter closed."""
-    return f"Added after {period} closed"
+    return f"Added after {period or 'its quarter'} closed"
+
+
+def state_words(action, period=None) -> str:
+    """An action's status in words as read by `actions_as_at`: "Added after Q3 2016/17
+    closed" for one not in that closed quarter's report, else `status_words`."""
+    if getattr(action, "added_after_close", False):
+        return added_after_words(period)
+    return status_words(getattr(action, "status_as_at", None))
 
 
 def due_words(action) -> str:

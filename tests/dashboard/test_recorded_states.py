@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from actions.models import Action
 from dashboard.selectors import report_build
-from reporting import selectors, services, words
+from reporting import refresh, selectors, services, words
 from reporting.models import RecordedState, ReportingPeriod
 from tests import factories
 
@@ -113,6 +113,19 @@ def test_the_pages_a_manager_works_from_still_show_an_action_added_after_the_clo
     detail = client.get(reverse("reporting:detail", args=[missed.pk])).content.decode()
     assert "No update was written for Q3 2016/17." in detail
     assert "Added after" not in detail
+    # The refresh page and the admin say the same.
+    states = {c.action.reference: c.state for c in refresh.candidates(timeline["strategy"])}
+    assert states.pop("1.1.9") == "Added after Q3 2016/17 closed"
+    assert not any(state.startswith("Added after") for state in states.values())
+
+
+def test_the_admin_says_an_action_was_added_after_the_close(client, planner, timeline, closed):
+    change_the_plan(timeline)
+    planner.is_staff = True
+    planner.save()
+    client.force_login(planner)
+    page = client.get(reverse("admin:actions_action_changelist")).content.decode()
+    assert page.count("Added after its quarter closed") == 1
 
 
 def test_reopening_reads_the_plan_as_it_stands_and_closing_again_records_it(timeline, closed, planner):

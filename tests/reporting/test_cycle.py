@@ -32,7 +32,9 @@ def messages_of(response) -> list[str]:
 @pytest.fixture
 def quarter(period, team, action):
     """Q3 2016/17 with `action` (led by the manager's team) missing and another updated."""
-    updated = factories.ActionFactory(recommendation=action.recommendation, reference="1.1.90", lead_teams=[team])
+    updated = factories.ActionFactory(
+        recommendation=action.recommendation, reference=f"{action.reference}.1", lead_teams=[team]
+    )
     factories.ProgressUpdateFactory(action=updated, period=period)
     return period
 
