@@ -2,7 +2,6 @@ import atexit
 
 from django.apps import AppConfig
 from django.core.signals import request_finished
-from django.db import connections
 from django.db.backends.signals import connection_created
 
 
@@ -14,7 +13,5 @@ class DashboardConfig(AppConfig):
         from dashboard import page_cache
 
         connection_created.connect(page_cache.watch, dispatch_uid="dashboard.page_cache.watch")
-        for connection in connections.all(initialized_only=True):  # made before this app was ready
-            page_cache.watch(sender=type(connection), connection=connection)
         request_finished.connect(page_cache.tell_pending, dispatch_uid="dashboard.page_cache.tell_pending")
         atexit.register(page_cache.tell_pending)

@@ -2,8 +2,8 @@
 
 DMT's members read the same report many times before a meeting, and it changes only when
 someone writes: a manager's update, the planner's key messages, a quarter closed. Building
-it costs some 40 ms at 1,000 actions; reading it from the cache costs the request and one
-query. So the page's content is kept in the shared cache under a key holding a *data
+it costs some 40 ms at 1,000 actions; reading it from the cache costs the request and two
+small queries (the version and the page). So the page's content is kept in the shared cache under a key holding a *data
 version*, which changes whenever anything is written to the database.
 
 What counts as a write is seen where every write passes, whatever made it: each database
@@ -51,14 +51,17 @@ WRITE_TARGET = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?([
 IGNORED_PREFIXES = ("django_session", "axes_")
 
 
+NOT_TOLD = "A change was written but the report cache could not be told of it"
+
+
 @cache
-def _ignored_tables() -> tuple[str, ...]:
-    tables = [
+def _cache_tables() -> tuple[str, ...]:
+    """The tables of the database caches (settings.CACHES)."""
+    return tuple(
         config["LOCATION"]
         for config in settings.CACHES.values()
         if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    ]
-    return (*tables, *IGNORED_PREFIXES)
+    )
 
 
 def is_write(sql: str) -> bool:
@@ -68,7 +71,7 @@ def is_write(sql: str) -> bool:
     if statement[:10].upper().startswith(READS):
         return False
     target = WRITE_TARGET.match(statement)
-    return target is None or not target.group(1).lower().startswith(_ignored_tables())
+    return target is None or not target.group(1).lower().startswith((*_cache_tables(), *IGNORED_PREFIXES))
 
 
 def new_version() -> str:
@@ -86,9 +89,8 @@ def _changed(connection) -> None:
     try:
         new_version()
     except DatabaseError:
-        cache_tables = {t for t in _ignored_tables() if t not in IGNORED_PREFIXES}
-        if cache_tables <= set(connection.introspection.table_names()):
-            logger.exception("A change was written but the report cache could not be told of it")
+        if set(_cache_tables()) <= set(connection.introspection.table_names()):
+            logger.exception(NOT_TOLD)
 
 
 def _changed_on_commit() -> None:
@@ -103,7 +105,7 @@ def tell_pending(**kwargs) -> None:
             try:
                 _changed(connection)
             except Exception:  # at exit, the connection may already be gone: say so, go on
-                logger.exception("A change was written but the report cache could not be told of it")
+                logger.exception(NOT_TOLD)
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -124,6 +126,7 @@ def watch_writes(execute, sql, params, many, context):
     if is_write(sql):
         connection.report_data_written = True
         if connection.in_atomic_block:
+            # Once a transaction: Django keeps its callbacks as (savepoint ids, callback, robust).
             if not any(func is _changed_on_commit for _ids, func, _robust in connection.run_on_commit):
                 transaction.on_commit(_changed_on_commit, using=connection.alias)
         elif connection.get_autocommit():

@@ -75,6 +75,12 @@ def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     return render(request, "dashboard/report.html", {"page": page})
 
 
+DOWNLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 def _download(request: HttpRequest, slug: str, quarter: str, kind: str) -> HttpResponse:
     """The report as a file, kept like the page on screen until the data changes: DMT's
     members each download the same pack before the meeting, and a PDF takes a second or more
@@ -90,12 +96,6 @@ def _download(request: HttpRequest, slug: str, quarter: str, kind: str) -> HttpR
     response = HttpResponse(kept["content"], content_type=DOWNLOAD_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{kept["filename"]}"'
     return response
-
-
-DOWNLOAD_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @login_required

@@ -136,6 +136,17 @@ def actions_as_at(
     )
 
 
+def added_after_close(action: Action, period: ReportingPeriod | None) -> bool:
+    """Whether `action` is left out of a closed quarter's report, having been added to the plan
+    after the quarter closed (`actions_as_at`'s `added_after_close`): a query only for a
+    quarter whose states were recorded."""
+    if period is None or period.states_recorded_at is None:
+        return False
+    return (
+        actions_as_at([period], Action.objects.filter(pk=action.pk)).values_list("added_after_close", flat=True).get()
+    )
+
+
 def _as_at_live(queryset: QuerySet[Action], period_ids: list[int], open_now: Q) -> QuerySet[Action]:
     """The state as at the quarters from the updates and the plan as they stand: aliases
     `live_status`, `live_rag` and `live_overdue`, and annotates the quarter and its update."""

@@ -16,7 +16,7 @@ from outcomes.models import SuccessMeasure
 from reporting import decisions, origins, selectors, services
 from reporting.filters import ActionFilter, govuk_widgets
 from reporting.forms import ProgressUpdateForm
-from reporting.models import ProgressUpdate, RecordedState, ReportingPeriod
+from reporting.models import ProgressUpdate, ReportingPeriod
 from workforce.models import Team
 from workforce.quarters import quarter_from_slug
 from workforce.roles import user_team_ids
@@ -200,11 +200,7 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
         "action": action,
         "period": period,
         "current": current,
-        # A closed quarter whose states were recorded, with no state recorded for this action.
-        "added_after_close": current is None
-        and period is not None
-        and period.states_recorded_at is not None
-        and not RecordedState.objects.filter(period=period, action=action).exists(),
+        "added_after_close": current is None and selectors.added_after_close(action, period),
         "earlier": earlier,
         "can_edit": can_edit,
         "can_update": can_edit and period is not None and period.is_open,

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from actions.models import Action
 from dashboard import page_cache, views
 from reporting import services
+from tests.admin_forms import form_data
 from workforce.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -144,29 +145,11 @@ def test_a_change_in_the_admin_is_shown_on_the_next_read(client, dmt, planner, t
     action = timeline["actions"]["E"]
     client.force_login(planner)
     url = reverse("admin:actions_action_change", args=[action.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(description="Action E, edited in the admin")
-    data = {k: v for k, v in data.items() if v is not None}
-    response = client.post(url, {**data, **management_forms(client.get(url))})
+    data = {**form_data(client.get(url)), "description": "Action E, edited in the admin"}
+    response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     client.force_login(dmt)
     assert "Action E, edited in the admin" in read(client, timeline)
-
-
-def management_forms(response) -> dict:
-    """The admin's inline formsets' management forms, empty, as a browser would send them."""
-    data = {}
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for form in formset.formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                if value is not None:
-                    data[form.add_prefix(name)] = value
-    return data
 
 
 def test_the_planners_link_is_never_served_to_dmt_or_dmts_page_to_the_planner(client, dmt, planner, timeline):

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from actions.models import Action
 from reporting.models import ProgressUpdate, Status
 from tests import factories
+from tests.admin_forms import form_data
 from workforce.roles import MANAGER
 
 pytestmark = pytest.mark.django_db
@@ -101,22 +102,6 @@ def test_a_planner_links_the_officer_in_the_admin(client, planner, officer, othe
     assert action.lead_officer_user == officer
     client.force_login(officer)
     assert list(client.get(reverse("reporting:home")).context["actions"]) == [action]
-
-
-def form_data(response) -> dict:
-    """What the admin's change page would post back unchanged: its fields and inline forms."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    return data
 
 
 def test_the_officers_name_shows_on_the_lists_and_the_action_page(client, manager, officer, officer_action, period):
