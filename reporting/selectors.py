@@ -15,6 +15,7 @@ its own strategy's quarter: `actions_as_at` takes at most one quarter per strate
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import connections
 from django.db.models import (
@@ -285,6 +286,13 @@ def filter_state(queryset: QuerySet[Action], name: str, value: str) -> QuerySet[
 
 def is_open(status: str | None) -> bool:
     return status is not None and status not in CLOSED_STATUSES
+
+
+def overdue_as_at(*, is_ongoing: bool, due_date: date | None, status: str | None, day: date) -> bool:
+    """Whether an action is overdue as at `day` (a quarter's end), from values already read:
+    not ongoing, due by then, and neither complete nor cancelled (None: no update). The rule
+    `actions_as_at` reads as `is_overdue`."""
+    return not is_ongoing and due_date is not None and due_date <= day and status not in CLOSED_STATUSES
 
 
 def is_exception(action) -> bool:

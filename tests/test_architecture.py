@@ -1,4 +1,4 @@
-"""The apps depend one way: workforce <- outcomes <- actions <- reporting <- dashboard."""
+"""The apps depend one way: workforce <- outcomes <- actions <- reporting <- dashboard <- demo."""
 
 import shutil
 import subprocess

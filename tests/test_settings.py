@@ -12,6 +12,7 @@ from strategy_tracker import checks
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
     unset = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the tests set the last
     environment = {k: v for k, v in os.environ.items() if k not in unset}
+    environment["DJANGO_SETTINGS_MODULE"] = "strategy_tracker.settings"  # production's, not the tests' demo settings
     environment.update(env)
     return subprocess.run(
         [sys.executable, *args], cwd=django_settings.BASE_DIR, env=environment, capture_output=True, text=True

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from demo.progress import strategy_demo_write
 from outcomes.models import Strategy
-from reporting.demo import strategy_demo_write
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod
 from tests import factories
 from workforce.models import Team

@@ -1,6 +1,6 @@
 """What the demo progress says: sentences by subject, RAG movements and workforce indicators.
 
-Kept apart from `actions.demo`, which decides when each thing is said.
+Kept apart from `demo.progress`, which decides when each thing is said.
 """
 
 from decimal import Decimal

@@ -6,7 +6,7 @@
 
 The same seed always writes the same data, and running it again changes nothing: closed
 quarters that already have updates are left alone and the open quarter is rewritten.
-Progress is written by `reporting.demo`; this module makes the users (and links the demo
+Progress is written by `demo.progress`; this module makes the users (and links the demo
 officer to the action they lead) and the synthetic strategy.
 """
 
@@ -21,8 +21,8 @@ from django.db.models import Count
 from django.test.utils import override_settings
 
 from actions.models import Action
+from demo.progress import BATCH_SIZE, DEMO_MANAGER, DEMO_OFFICER, StrategyResult, strategy_demo_write
 from outcomes.models import Outcome, Recommendation, Strategy
-from reporting.demo import BATCH_SIZE, DEMO_MANAGER, DEMO_OFFICER, StrategyResult, strategy_demo_write
 from workforce.models import Team, TeamMembership
 from workforce.quarters import Quarter
 from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING

@@ -1,6 +1,6 @@
 """Demo workforce figures: each indicator's whole-department value per quarter.
 
-Used by `reporting.demo`. A figure belongs to the department, not to one strategy, so it
+Used by `demo.progress`. A figure belongs to the department, not to one strategy, so it
 is the same whichever strategy's demo asks for it: the value follows from the seed, the
 indicator and the quarter alone.
 """
@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from demo.text import INDICATOR_WORDS, INDICATORS
 from outcomes.models import Strategy, SuccessMeasure
-from reporting.demo_text import INDICATOR_WORDS, INDICATORS
 from reporting.models import ReportingPeriod
 from workforce.models import WorkforceFigure, WorkforceIndicator
 from workforce.quarters import Quarter

@@ -1,5 +1,5 @@
 """Demo progress for loaded strategies: quarters, progress updates and (from
-`reporting.demo_figures`) workforce figures.
+`demo.figures`) workforce figures.
 
 Used by `manage.py demo_data`. Everything written follows from the seed: each action's
 story comes from its own `random.Random` seeded with the seed, the strategy and the
@@ -21,10 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action
-from outcomes.models import Strategy
-from reporting import services
-from reporting.demo_figures import BATCH_SIZE, workforce_figures_write
-from reporting.demo_text import (
+from demo.figures import BATCH_SIZE, workforce_figures_write
+from demo.text import (
     AMBER,
     CANCEL_REASONS,
     CANCELLED,
@@ -41,6 +39,8 @@ from reporting.demo_text import (
     TOPIC_WORDS,
     TOPICS,
 )
+from outcomes.models import Strategy
+from reporting import selectors, services
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
 from workforce.quarters import Quarter, quarter_of, quarters_between
 from workforce.roles import ORGANISATIONAL_PLANNING
@@ -200,7 +200,10 @@ def action_story(
                 )
             )
         else:
-            overdue = bool(due) and quarter.start > due
+            # Overdue as the last quarter's report read it: the product's rule, as at the day before.
+            overdue = selectors.overdue_as_at(
+                is_ongoing=ongoing, due_date=due, status=Status.IN_PROGRESS, day=quarter.start - timedelta(days=1)
+            )
             rag = _rag_after(rng, rag, overdue) if rag else _rag_first(rng, overdue)
             plans.append(_in_progress(rng, topic, rag, plans[-1] if plans else None))
     return plans
