@@ -8,7 +8,6 @@ from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions import selectors, services
-from actions.models import Action
 from actions.resources import ActionResource
 from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
@@ -50,7 +49,8 @@ class StrategyPlanAdmin(StrategyAdmin):
         return render_to_string("admin/outcomes/strategy_links.html", {"strategy": obj})
 
 
-@admin.register(Action)
+# Registered once, by reporting/admin.py with each action's state this quarter: the layers
+# keep actions from importing reporting, so the plan's admin cannot register it here.
 class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
     list_display = ["reference", "short_description", "lead_names", "timescale", "due_date"]

@@ -85,12 +85,10 @@ class ProgressUpdateInline(admin.StackedInline):
         return super().get_queryset(request).select_related("period", "author")
 
 
-admin.site.unregister(Action)
-
-
 @admin.register(Action)
 class ActionProgressAdmin(ActionAdmin):
-    """The plan's admin, with each action's state in the quarter being reported."""
+    """The plan's admin (`actions.admin.ActionAdmin`, registered here only, once), with each
+    action's state in the quarter being reported, which the actions app cannot read."""
 
     list_display = [*ActionAdmin.list_display, "status_this_quarter", "rag_this_quarter", "overdue"]
     list_filter = [*ActionAdmin.list_filter, StatusFilter, RagFilter, OverdueFilter, NeedsUpdateFilter]

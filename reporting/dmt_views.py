@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from reporting import services
+from reporting import selectors, services
 from reporting.cycle_views import planner_period
-from reporting.models import RAG, DmtDecision, ProgressUpdate, ReportingPeriod
+from reporting.models import DmtDecision, ReportingPeriod
 
 
 class KeyMessagesForm(forms.Form):
@@ -48,16 +48,6 @@ class DecisionForm(forms.Form):
     )
 
 
-def _requests_for_help(period: ReportingPeriod):
-    """The quarter's Red updates that asked DMT for help, with any decision: one query."""
-    return (
-        ProgressUpdate.objects.filter(period=period, rag=RAG.RED)
-        .exclude(help_needed="")
-        .select_related("action", "dmt_decision", "dmt_decision__decided_by")
-        .order_by("action__order", "action__reference")
-    )
-
-
 def _dmt_url(period: ReportingPeriod) -> str:
     return reverse("reporting:dmt", args=[period.strategy.slug, period.slug])
 
@@ -87,7 +77,7 @@ def dmt_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
             "period": period,
             "strategy": period.strategy,
             "form": form,
-            "requests": list(_requests_for_help(period)),
+            "requests": list(selectors.requests_for_help(period)),
             "decisions_open": services.dmt_decision_open(period, periods),
         },
     )
@@ -98,7 +88,7 @@ def dmt_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
 def dmt_decision(request: HttpRequest, strategy: str, quarter: str, update: int) -> HttpResponse:
     """Record DMT's response to one Red action's request for help in the quarter."""
     period, periods = planner_period(request, strategy, quarter)
-    asked = get_object_or_404(_requests_for_help(period), pk=update)
+    asked = get_object_or_404(selectors.requests_for_help(period), pk=update)
     if not services.dmt_decision_open(period, periods):
         messages.info(request, f"A later quarter has closed: DMT's decisions on {period} are fixed.")
         return redirect(_dmt_url(period))

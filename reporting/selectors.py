@@ -325,3 +325,17 @@ def state_matches(action, name: str, value: str) -> bool:
     if name == "needs_update":
         return (action.status_as_at is None) == (value == "yes")
     raise ValueError(f"No state filter called {name}")
+
+
+# --- The DMT meeting ---------------------------------------------------------------------------
+
+
+def requests_for_help(period: ReportingPeriod) -> QuerySet[ProgressUpdate]:
+    """The quarter's Red updates that asked DMT for help, with any decision, in document order:
+    one query."""
+    return (
+        ProgressUpdate.objects.filter(period=period, rag=RAG.RED)
+        .exclude(help_needed="")
+        .select_related("action", "dmt_decision", "dmt_decision__decided_by")
+        .order_by("action__order", "action__reference")
+    )

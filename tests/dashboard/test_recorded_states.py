@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from actions.models import Action
 from dashboard.selectors import report_build
-from reporting import refresh, selectors, services, words
+from reporting import action_selectors, selectors, services, words
 from reporting.models import RecordedState, ReportingPeriod
 from tests import factories
 
@@ -114,7 +114,7 @@ def test_the_pages_a_manager_works_from_still_show_an_action_added_after_the_clo
     assert "No update was written for Q3 2016/17." in detail
     assert "Added after" not in detail
     # The refresh page and the admin say the same.
-    states = {c.action.reference: c.state for c in refresh.candidates(timeline["strategy"])}
+    states = {c.action.reference: c.state for c in action_selectors.refresh_candidates(timeline["strategy"])}
     assert states.pop("1.1.9") == "Added after Q3 2016/17 closed"
     assert not any(state.startswith("Added after") for state in states.values())
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import Action
 from actions.services import Carried, strategy_refresh
 from outcomes.models import Strategy
-from reporting import refresh
+from reporting import action_selectors, refresh_forms
 from reporting.models import ReportingPeriod, Status
 from tests import factories
 
@@ -53,7 +53,7 @@ def old(db, team):
 
 
 def test_ongoing_and_unfinished_actions_are_proposed(old):
-    proposed = {row.action.reference: row.proposed for row in refresh.candidates(old)}
+    proposed = {row.action.reference: row.proposed for row in action_selectors.refresh_candidates(old)}
     assert proposed == {"1.1.1": False, "1.1.2": True, "1.1.3": True}
 
 
@@ -124,7 +124,7 @@ def test_an_action_is_carried_only_from_an_earlier_strategy(old):
     ],
 )
 def test_years_move_on(text, years, expected):
-    assert refresh.shift_years(text, years) == expected
+    assert refresh_forms.shift_years(text, years) == expected
 
 
 def url(strategy) -> str:

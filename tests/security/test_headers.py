@@ -89,7 +89,7 @@ def test_csrf_failure_is_the_sites_own_page(manager, action, period):
 def test_database_outage_is_a_503_with_the_sites_own_page(client, manager):
     client.force_login(manager)
     client.raise_request_exception = False
-    with mock.patch("reporting.views.selectors.periods_to_report", side_effect=OperationalError("server closed")):
+    with mock.patch("reporting.selectors.periods_to_report", side_effect=OperationalError("server closed")):
         response = client.get(reverse("reporting:home"))
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
@@ -101,7 +101,7 @@ def test_database_outage_is_a_503_with_the_sites_own_page(client, manager):
 def test_other_errors_are_a_500_with_the_sites_own_page(client, manager):
     client.force_login(manager)
     client.raise_request_exception = False
-    with mock.patch("reporting.views.selectors.periods_to_report", side_effect=ValueError("boom")):
+    with mock.patch("reporting.selectors.periods_to_report", side_effect=ValueError("boom")):
         response = client.get(reverse("reporting:home"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
@@ -205,7 +205,7 @@ def test_a_drivers_own_connection_error_is_a_503_too(client, manager):
         mock.patch.object(
             connection, "Database", mock.Mock(spec=["OperationalError"], OperationalError=DriverOperationalError)
         ),
-        mock.patch("reporting.views.selectors.periods_to_report", side_effect=lost),
+        mock.patch("reporting.selectors.periods_to_report", side_effect=lost),
     ):
         response = client.get(reverse("reporting:home"))
     assert response.status_code == 503

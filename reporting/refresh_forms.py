@@ -1,56 +1,23 @@
-"""Refreshing a strategy for the next year: the planner makes the new strategy from the old
-one and chooses the actions to carry forward, ongoing and unfinished ones proposed.
+"""The refresh page's form: the new strategy's details, suggested from the old one's, and
+the actions to carry forward with their new references and timescales, validated.
 
-The new strategy is written by `actions.services.strategy_refresh`; this module proposes
-(from each action's state in the strategy's latest quarter) and validates the choice.
+The page is `reporting.refresh_views`; the actions it lists and proposes are read by
+`reporting.action_selectors.refresh_candidates`; the new strategy is written by
+`actions.services.strategy_refresh`.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from actions import services
 from actions.models import Action
 from actions.services import Carried
 from outcomes.models import Strategy
-from reporting import selectors, words
-from reporting.models import CLOSED_STATUSES
-from workforce.roles import is_planner
+from reporting.action_selectors import Candidate
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-
-
-@dataclass
-class Candidate:
-    """An action of the old strategy as the refresh page lists it."""
-
-    action: Action
-    state: str
-    proposed: bool
-
-
-def candidates(strategy: Strategy) -> list[Candidate]:
-    """The strategy's actions in document order with their state in its open quarter (else its
-    latest); ongoing actions and those not complete or cancelled are proposed. Two queries."""
-    period = selectors.period_to_report(list(selectors.periods_for_strategy(strategy)))
-    actions = selectors.actions_as_at([period] if period else [], Action.objects.filter(strategy=strategy))
-    result = []
-    for action in actions.order_by("order", "reference"):
-        unfinished = action.status_as_at not in CLOSED_STATUSES
-        state = words.state_words(action, period) if period else "No quarter yet"
-        if action.is_ongoing:
-            state = f"Ongoing; {state[0].lower()}{state[1:]}"
-        result.append(Candidate(action, state, proposed=action.is_ongoing or unfinished))
-    return result
 
 
 def shift_years(text: str, years: int) -> str:
@@ -227,40 +194,3 @@ class StrategyRefreshForm(forms.Form):
             for row in self.rows
             if self.cleaned_data[f"carry_{row.action.pk}"]
         ]
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def strategy_refresh_view(request: HttpRequest, strategy: str) -> HttpResponse:
-    """The refresh page (GET) and the new strategy's creation (POST), for planners."""
-    if not is_planner(request.user):
-        raise PermissionDenied("Only Organisational Planning can refresh a strategy.")
-    source = get_object_or_404(Strategy, slug=strategy)
-    rows = candidates(source)
-    form = StrategyRefreshForm(request.POST or None, source=source, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.strategy_refresh(
-                source=source,
-                carried=form.carried(),
-                **{
-                    name: form.cleaned_data[name]
-                    for name in ("title", "slug", "period_label", "period_start", "period_end")
-                },
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            count = len(form.carried())
-            messages.success(
-                request,
-                f"{new.title} is made, with {count} action{'s' if count != 1 else ''} carried forward from "
-                f"{source.period_label}. Open its first quarter when updates are due.",
-            )
-            return redirect(f"{reverse('reporting:list')}?strategy={new.pk}")
-    return render(
-        request,
-        "reporting/refresh.html",
-        {"source": source, "form": form, "rows": form.row_fields(), "proposed": sum(r.proposed for r in rows)},
-    )

@@ -1,10 +1,11 @@
-"""Pages for managers: their actions, all actions, an action, and its quarterly update."""
+"""The action pages: a manager's actions ("Your actions"), all actions, an action, and its
+quarterly update. Their templates are in templates/reporting/actions/, their reads in
+`reporting.action_selectors`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,14 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import Action
 from actions.permissions import can_edit_action
-from outcomes.models import SuccessMeasure
-from reporting import decisions, origins, selectors, services
+from reporting import action_selectors, origins, selectors, services
 from reporting.filters import ActionFilter, govuk_widgets
 from reporting.forms import ProgressUpdateForm
-from reporting.models import ProgressUpdate, ReportingPeriod
-from workforce.models import Team
+from reporting.models import ReportingPeriod
 from workforce.quarters import quarter_from_slug
-from workforce.roles import user_team_ids
 
 PAGE_SIZE = 25
 
@@ -45,12 +43,7 @@ def person_name(user) -> str:
 
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
     """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
-    action = get_object_or_404(
-        decisions.with_latest_decision(Action.objects)
-        .select_related("strategy", "outcome", "recommendation__outcome", "lead_officer_user", "predecessor__strategy")
-        .prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))),
-        pk=pk,
-    )
+    action = get_object_or_404(action_selectors.action_for_page(), pk=pk)
     if for_edit and not can_edit_action(request.user, action):
         raise PermissionDenied(
             "Only the action's lead officer, members of its lead teams and Organisational Planning may update it."
@@ -71,11 +64,7 @@ def _periods_asked(request: HttpRequest) -> list[ReportingPeriod]:
         quarter = quarter_from_slug(slug)
     except ValueError as error:
         raise Http404(f"No such quarter: {slug}") from error
-    periods = ReportingPeriod.objects.filter(year=quarter.year, number=quarter.number)
-    strategy = request.GET.get("strategy")
-    if strategy and strategy.isdigit():
-        periods = periods.filter(strategy_id=strategy)
-    periods = list(periods)
+    periods = action_selectors.periods_named(quarter, request.GET.get("strategy"))
     if not periods:
         raise Http404(f"No strategy has the quarter {quarter.label}")
     return periods
@@ -84,19 +73,11 @@ def _periods_asked(request: HttpRequest) -> list[ReportingPeriod]:
 def _action_list_page(request: HttpRequest, queryset, *, template: str, section: str, extra: dict) -> HttpResponse:
     periods = _periods_asked(request)
     # Those still needing an update in their quarter come first.
-    actions = (
-        selectors.action_list(
-            periods=periods,
-            queryset=decisions.with_latest_decision(queryset),
-            # Asked for a quarter, as a count on its report links: the actions as reported in it.
-            as_reported=bool(request.GET.get("quarter")),
-        )
-        .annotate(
-            needs_first=Case(
-                When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("needs_first", "strategy__period_start", "order", "reference")
+    actions = action_selectors.action_list_page(
+        periods=periods,
+        queryset=queryset,
+        # Asked for a quarter, as a count on its report links: the actions as reported in it.
+        as_reported=bool(request.GET.get("quarter")),
     )
     filterset = ActionFilter(request.GET, queryset=actions, listed=queryset)
     if not periods:  # no quarter yet: there is no state to filter on
@@ -133,70 +114,35 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """ "Your actions": the actions the user's teams lead, those needing an update first."""
-    team_ids = user_team_ids(request.user)
-    queryset = Action.objects.filter(Q(lead_teams__in=team_ids) | Q(lead_officer_user=request.user)).distinct()
-    teams = Team.objects.filter(pk__in=team_ids).order_by("name")
-    return _action_list_page(request, queryset, template="actions/home.html", section="yours", extra={"teams": teams})
+    return _action_list_page(
+        request,
+        action_selectors.actions_led_by(request.user),
+        template="reporting/actions/home.html",
+        section="yours",
+        extra={"teams": action_selectors.teams_of(request.user)},
+    )
 
 
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
     """ "All actions", with the same filters, for everyone signed in."""
-    return _action_list_page(request, Action.objects.all(), template="actions/list.html", section="all", extra={})
-
-
-def _updates(action: Action, period: ReportingPeriod | None) -> tuple[ProgressUpdate | None, list[ProgressUpdate]]:
-    """The action's update for `period` and its other updates, newest first: one query."""
-    updates = list(
-        ProgressUpdate.objects.filter(action=action).select_related("period", "author").order_by("-period__start")
+    return _action_list_page(
+        request, Action.objects.all(), template="reporting/actions/list.html", section="all", extra={}
     )
-    current = next((u for u in updates if period and u.period_id == period.pk), None)
-    return current, [u for u in updates if u is not current]
-
-
-#: How far back the line of carried-forward actions is followed: a strategy refreshed yearly
-#: for ten years.
-LINE_LIMIT = 10
-
-
-def _line(action: Action) -> tuple[list[Action], list[ProgressUpdate]]:
-    """The actions `action` continues from earlier strategies, nearest first, and their
-    updates newest first: none for an action not carried forward; else two queries, however
-    long the line (up to `LINE_LIMIT`): the line joined in one, then the updates."""
-    if action.predecessor_id is None:
-        return [], []
-    # predecessor, predecessor__predecessor, ...: each with its strategy, in one query.
-    hops = ["__".join(["predecessor"] * n) for n in range(1, LINE_LIMIT + 1)]
-    joined = Action.objects.select_related(*(f"{hop}__strategy" for hop in hops)).get(pk=action.pk)
-    line: list[Action] = []
-    earlier = joined.predecessor
-    while earlier is not None and len(line) < LINE_LIMIT and earlier.pk != action.pk:
-        line.append(earlier)
-        earlier = earlier.predecessor if len(line) < LINE_LIMIT else None
-    updates = list(
-        ProgressUpdate.objects.filter(action__in=line)
-        .select_related("period", "author", "action__strategy")
-        .order_by("-period__start")
-    )
-    return line, updates
 
 
 def _detail_context(request: HttpRequest, action: Action) -> dict:
     # The strategy's open quarter, else its latest: a closed quarter says it is closed.
     period = selectors.period_to_report(list(selectors.periods_for_strategy(action.strategy)))
-    current, earlier = _updates(action, period)
-    history = (
-        action.history.select_related("history_user"),
-        ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user", "period"),
-    )
+    current, earlier = action_selectors.updates(action, period)
     can_edit = can_edit_action(request.user, action)
     section = _section(request)
-    line, line_updates = _line(action)
+    line, line_updates = action_selectors.line(action)
     return {
         "line": line,
         "line_updates": line_updates,
-        "successors": list(action.successors.select_related("strategy").order_by("strategy__period_start")),
+        "successors": action_selectors.successors(action),
         "action": action,
         "period": period,
         "current": current,
@@ -206,10 +152,8 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
         "can_update": can_edit and period is not None and period.is_open,
         "section": section,
         "update_url": _with_section(reverse("reporting:update", args=[action.pk]), section),
-        "measures": SuccessMeasure.objects.filter(recommendation_id=action.recommendation_id).order_by("number")
-        if action.recommendation_id
-        else [],
-        "changes": _changes(*history),
+        "measures": action_selectors.measures(action),
+        "changes": _changes(*action_selectors.history(action)),
         "timescale_unreadable": action.timescale_unreadable,
     }
 
@@ -260,7 +204,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An action: this quarter's update as saved (with a link to change it), the earlier
     updates and every change; the form itself is on the update page."""
     action = _get_action(request, pk)
-    return render(request, "actions/detail.html", _detail_context(request, action))
+    return render(request, "reporting/actions/detail.html", _detail_context(request, action))
 
 
 @login_required
@@ -276,7 +220,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     if period is None:
         messages.info(request, f"No quarter of {action.strategy} is open for updates.")
         return redirect(detail_url)
-    current, earlier = _updates(action, period)
+    current, earlier = action_selectors.updates(action, period)
     conflict = None
     if request.method == "POST":
         form = ProgressUpdateForm(request.POST)
@@ -309,7 +253,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(current))
     return render(
         request,
-        "actions/update.html",
+        "reporting/actions/update.html",
         {
             "action": action,
             "period": period,
