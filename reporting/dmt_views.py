@@ -1,7 +1,6 @@
 """Organisational Planning's pages for the DMT meeting: the quarter's key messages, and DMT's
 response to each Red action's request for help. Planners only; the writes are in services."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,40 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from reporting import selectors, services
 from reporting.cycle_views import planner_period
-from reporting.models import DmtDecision, ReportingPeriod
-
-
-class KeyMessagesForm(forms.Form):
-    key_messages = forms.CharField(
-        label="Key messages",
-        help_text="A short summary for DMT: what went well, what needs its attention. It opens the report and the PDF.",
-        required=False,
-        max_length=ReportingPeriod._meta.get_field("key_messages").max_length,
-        widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
-    )
-    strategic_lead = forms.CharField(
-        label="Strategic lead",
-        help_text="The name of the strategic lead, as DMT knows them.",
-        required=False,
-        max_length=ReportingPeriod._meta.get_field("strategic_lead").max_length,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "name"}),
-    )
-
-
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="DMT's decision",
-        choices=DmtDecision.Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select DMT's decision"},
-    )
-    note = forms.CharField(
-        label="Note for the lead",
-        help_text="What DMT agreed, why it declined, or when it will decide.",
-        required=False,
-        max_length=DmtDecision._meta.get_field("note").max_length,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
-    )
+from reporting.dmt_forms import DecisionForm, KeyMessagesForm
+from reporting.models import ReportingPeriod
 
 
 def _dmt_url(period: ReportingPeriod) -> str:
