@@ -102,7 +102,7 @@ class Action(models.Model):
     def natural_key(self):
         return (self.strategy.slug, self.reference)
 
-    natural_key.dependencies = ["outcomes.strategy", "outcomes.outcome", "outcomes.recommendation", "workforce.team"]
+    natural_key.dependencies = ["outcomes.strategy", "outcomes.outcome", "outcomes.recommendation", "workforce.team"]  # type: ignore[attr-defined]  # Django reads it off the method
 
     @property
     def lead_names(self) -> list[str]:
