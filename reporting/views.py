@@ -46,7 +46,7 @@ def person_name(user) -> str:
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
     """The action with its place in the strategy; PermissionDenied if the user may not edit it."""
     action = get_object_or_404(
-        decisions.with_latest_decision(Action.objects)
+        decisions.with_latest_decision(Action.objects.all())
         .select_related("strategy", "outcome", "recommendation__outcome", "lead_officer_user", "predecessor__strategy")
         .prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind"))),
         pk=pk,
@@ -75,10 +75,10 @@ def _periods_asked(request: HttpRequest) -> list[ReportingPeriod]:
     strategy = request.GET.get("strategy")
     if strategy and strategy.isdigit():
         periods = periods.filter(strategy_id=strategy)
-    periods = list(periods)
-    if not periods:
+    found = list(periods)
+    if not found:
         raise Http404(f"No strategy has the quarter {quarter.label}")
-    return periods
+    return found
 
 
 def _action_list_page(request: HttpRequest, queryset, *, template: str, section: str, extra: dict) -> HttpResponse:
@@ -222,7 +222,7 @@ def _changes(action_history, update_history) -> list[dict]:
     """
     changes = []
     for records, is_update in ((action_history, False), (update_history, True)):
-        previous_by_object = {}
+        previous_by_object: dict[int, object] = {}  # a historical record by its object's id
         for record in sorted(records, key=lambda r: r.history_date):
             label = f"Update for {record.period}" if is_update else "Action"
             previous = previous_by_object.get(record.id)
