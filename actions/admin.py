@@ -1,6 +1,8 @@
 """The plan in the admin: a strategy's actions, and the strategy page with its actions in
 document order and the strategy check. Progress columns are added by reporting's admin."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import path
@@ -13,6 +15,9 @@ from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _ListFilterT
 
 admin.site.unregister(Strategy)
 
@@ -55,7 +60,11 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
     list_display = ["reference", "short_description", "lead_names", "timescale", "due_date"]
     list_display_links = ["reference", "short_description"]
-    list_filter = ["strategy", "outcome", ("lead_teams", admin.RelatedOnlyFieldListFilter)]
+    list_filter: ClassVar[list["_ListFilterT"]] = [
+        "strategy",
+        "outcome",
+        ("lead_teams", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["reference", "description", "timescale", "lead_teams__name", "lead_officer", "notes"]
     autocomplete_fields = ["lead_teams", "lead_officer_user", "predecessor"]
     list_per_page = 50

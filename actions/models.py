@@ -102,7 +102,7 @@ class Action(models.Model):
     def natural_key(self):
         return (self.strategy.slug, self.reference)
 
-    natural_key.dependencies = ["outcomes.strategy", "outcomes.outcome", "outcomes.recommendation", "workforce.team"]
+    natural_key.dependencies = ["outcomes.strategy", "outcomes.outcome", "outcomes.recommendation", "workforce.team"]  # type: ignore[attr-defined]  # Django reads it off the method
 
     @property
     def lead_names(self) -> list[str]:
@@ -112,7 +112,7 @@ class Action(models.Model):
         Reads `lead_officer_user` and `lead_teams.all()`: select and prefetch them for lists.
         """
         officer = self.lead_officer
-        if not officer and self.lead_officer_user_id:
+        if not officer and self.lead_officer_user is not None:
             officer = self.lead_officer_user.get_full_name() or self.lead_officer_user.get_username()
         return ([officer] if officer else []) + [team.name for team in self.lead_teams.all()]
 
@@ -169,11 +169,11 @@ class Action(models.Model):
         errors = {}
         if self.outcome_id and self.strategy_id and self.outcome.strategy_id != self.strategy_id:
             errors["outcome"] = ValidationError("The outcome belongs to another strategy.", code="wrong_strategy")
-        if self.recommendation_id and self.outcome_id and self.recommendation.outcome_id != self.outcome_id:
+        if self.recommendation is not None and self.outcome_id and self.recommendation.outcome_id != self.outcome_id:
             errors["recommendation"] = ValidationError(
                 "The recommendation belongs to another outcome.", code="wrong_outcome"
             )
-        if self.predecessor_id and self.strategy_id:
+        if self.predecessor is not None and self.strategy_id:
             earlier = self.predecessor.strategy
             if earlier.pk == self.strategy_id:
                 errors["predecessor"] = ValidationError(

@@ -1,11 +1,11 @@
 """Who may update an action: one place, used by views, services, the admin and templates."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 from workforce.roles import is_planner, user_team_ids
 
 
-def can_edit_action(user: AbstractBaseUser | AnonymousUser, action) -> bool:
+def can_edit_action(user: AbstractUser | AnonymousUser, action) -> bool:
     """The action's lead officer (when linked to an account), members of its lead teams, and
     Organisational Planning may update it.
 

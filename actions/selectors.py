@@ -2,11 +2,15 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def strategy_document(strategy: Strategy) -> QuerySet[Outcome]:
@@ -61,6 +65,12 @@ def strategy_check(strategy: Strategy) -> StrategyCheck:
     )
 
 
+class OutcomeCosts(TypedDict):
+    cost_total: Decimal | None
+    costed: int
+    action_count: int
+
+
 @dataclass(frozen=True)
 class StrategyCosts:
     """Estimated costs totalled by outcome and for the strategy.
@@ -69,7 +79,7 @@ class StrategyCosts:
     when none of its actions is costed), ``costed`` and ``action_count``.
     """
 
-    outcomes: list[Outcome]
+    outcomes: list["WithAnnotations[Outcome, OutcomeCosts]"]
     total: Decimal | None
     costed: int
     action_count: int

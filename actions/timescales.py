@@ -125,6 +125,7 @@ def parse_timescale(text: str, *, period_start: date | None = None) -> Timescale
 def _clause(text: str, period_start: date | None) -> Timescale | None:
     """One timescale with an optional note in brackets, or None if it cannot be read."""
     parts = _NOTE.fullmatch(text)
+    assert parts is not None  # every part of _NOTE is optional: it matches any text
     main, note = parts["main"].rstrip(" .;,"), parts["note"] or ""
     ongoing = bool(_RECURRING_WORD.search(note))
     if tail := _RECURRING_TAIL.search(main):
@@ -180,7 +181,9 @@ def _says_ongoing(text: str) -> bool:
 
 def _ongoing_only(text: str) -> Timescale | None:
     """A recurring word outside any brackets, and no date at all: "Quarterly reports to DMT"."""
-    main = _NOTE.fullmatch(text)["main"]
+    parts = _NOTE.fullmatch(text)
+    assert parts is not None  # as in _clause
+    main = parts["main"]
     if main and _says_ongoing(main) and not _DATE_WORD.search(text):
         return Timescale(start=None, due=None, ongoing=True, readable=True)
     return None

@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 import docx
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Field
 
 from actions import services
 from actions.models import Action
@@ -189,7 +190,7 @@ def records_from(tables: list[Table], mappings: list[Mapping]) -> list[Record]:
         for number, row in enumerate(tables[mapping.table - 1], start=1):
             if number <= mapping.header_rows:
                 continue
-            values = {}
+            values: dict[str, str] = {}
             for (text, continued), name in zip(row, mapping.columns, strict=False):
                 if not name:
                     continue
@@ -289,7 +290,7 @@ class _Loader:
         recommendation = self.recommendation(outcome, values)
         if values.get("measure") and recommendation is None:
             record.errors.append("A measure of success needs a recommendation: map the recommendation column.")
-        elif values.get("measure"):
+        elif values.get("measure") and recommendation is not None:
             self.measures(recommendation, values["measure"], values.get("indicator", ""))
         reference = values.get("reference", "").strip() or self.next_reference(outcome, recommendation)
         if reference in self.references:
@@ -427,6 +428,7 @@ class _Loader:
 
 def _label(name: str) -> str:
     try:
-        return str(Action._meta.get_field(name).verbose_name).capitalize()
+        model_field = Action._meta.get_field(name)
+        return str(model_field.verbose_name).capitalize() if isinstance(model_field, Field) else name
     except Exception:  # not a field of an action
         return name

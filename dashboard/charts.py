@@ -36,6 +36,7 @@ class Segment:
     pattern: str
     x: float = 0.0
     width: float = 0.0
+    key_y: int = 0  # the baseline of its line in the chart's key (`split_chart`)
 
 
 @dataclass

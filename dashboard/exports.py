@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.selectors import strategy_costs
 from dashboard import charts
@@ -194,6 +195,7 @@ def _summary(workbook: Workbook, report: Report) -> None:
     """The summary: title, whether the figures may still change, key messages, then the
     headline and the outcomes as two tables."""
     summary = workbook.active
+    assert isinstance(summary, Worksheet)  # a new workbook starts with one sheet
     summary.title = "Summary"
     append_row(summary, [report.strategy.title])
     summary["A1"].font = Font(bold=True, size=14)
@@ -274,7 +276,7 @@ def _due_next_rows(report: Report) -> list[list]:
     needs a row below its header)."""
     if report.due_next:
         return [_action_row(a) for a in report.due_next]
-    row = [None] * len(ACTION_HEADER)
+    row: list[object] = [None] * len(ACTION_HEADER)
     row[ACTION_HEADER.index("Action")] = f"No actions fall due in {report.next_quarter_label}."
     return [row]
 
@@ -327,7 +329,7 @@ def report_xlsx(report: Report) -> bytes:
             [
                 row.measure.recommendation.reference,
                 row.measure.measure,
-                row.measure.workforce_indicator.name,
+                row.measure.workforce_indicator.name if row.measure.workforce_indicator else "",
                 row.value,
                 row.quarter.label if row.quarter else "",
                 "No target" if row.target is None else row.target,

@@ -89,7 +89,7 @@ class Outcome(models.Model):
     def natural_key(self):
         return (self.strategy.slug, self.number)
 
-    natural_key.dependencies = ["outcomes.strategy"]
+    natural_key.dependencies = ["outcomes.strategy"]  # type: ignore[attr-defined]  # Django reads it off the method
 
 
 class RecommendationManager(models.Manager):
@@ -126,7 +126,7 @@ class Recommendation(models.Model):
     def natural_key(self):
         return (*self.outcome.natural_key(), self.number)
 
-    natural_key.dependencies = ["outcomes.outcome"]
+    natural_key.dependencies = ["outcomes.outcome"]  # type: ignore[attr-defined]  # Django reads it off the method
 
 
 class SuccessMeasureManager(models.Manager):
@@ -191,7 +191,7 @@ class SuccessMeasure(models.Model):
     def natural_key(self):
         return (*self.recommendation.natural_key(), self.number)
 
-    natural_key.dependencies = ["outcomes.recommendation"]
+    natural_key.dependencies = ["outcomes.recommendation"]  # type: ignore[attr-defined]  # Django reads it off the method
 
 
 class RiskManager(models.Manager):
@@ -227,4 +227,4 @@ class Risk(models.Model):
     def natural_key(self):
         return (self.strategy.slug, self.number)
 
-    natural_key.dependencies = ["outcomes.strategy"]
+    natural_key.dependencies = ["outcomes.strategy"]  # type: ignore[attr-defined]  # Django reads it off the method

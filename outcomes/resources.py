@@ -165,7 +165,7 @@ class AllOrNothingResource(resources.ModelResource):
             return
         first = self._rows_by_key.setdefault(key, row_number)
         if first != row_number:
-            name = self._meta.model._meta.verbose_name
+            name = instance._meta.verbose_name
             errors.setdefault(self.duplicate_key[-1], []).append(
                 ValidationError(f"Row {first} is the same {name}: each {name} may appear once in a file.")
             )
@@ -216,7 +216,7 @@ class PreviewStorage(CacheStorage):
         return bool(re.fullmatch(r"[0-9a-f]{32}", self.name or ""))
 
     def exists(self) -> bool:
-        return self._named() and cache.has_key(self.CACHE_PREFIX + self.name)
+        return self._named() and cache.has_key(f"{self.CACHE_PREFIX}{self.name}")
 
     def read(self):
         return super().read() if self._named() else None

@@ -63,7 +63,9 @@ def measure_figures(strategy: Strategy, *, as_at: Quarter | None = None) -> list
         .order_by("recommendation__outcome__number", "recommendation__number", "number")
     )
     indicator_ids = {m.workforce_indicator_id for m in measures if m.workforce_indicator_id}
-    latest: dict[int, tuple[Quarter, Decimal]] = {}
+    latest: dict[int | None, tuple[Quarter, Decimal]] = {}  # a measure without an indicator finds nothing
+    quarter: Quarter | None
+    value: Decimal | None
     if indicator_ids:
         figures = WorkforceFigure.objects.filter(indicator_id__in=indicator_ids, scope="").values_list(
             "indicator_id", "year", "quarter", "value"

@@ -20,7 +20,7 @@ import zipfile
 import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV, XLSX, Format
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
@@ -77,9 +77,9 @@ def text_cell(sheet, value) -> Cell:
         value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        cell = Cell(sheet, value=value)
+        cell = Cell(sheet, value=value)  # type: ignore[call-arg]  # openpyxl's row and column default to None
     except ValueError:  # a type a workbook cannot hold: its text
-        cell = Cell(sheet, value=str(value))
+        cell = Cell(sheet, value=str(value))  # type: ignore[call-arg]  # as above
     if isinstance(cell.value, str):
         cell.data_type = "s"
         if formula_like or is_formula_like(cell.value):
@@ -231,4 +231,4 @@ class SpreadsheetXLSX(XLSX):
 
 
 #: The formats the admin imports and exports, in the order its menus offer them.
-SPREADSHEET_FORMATS = [SpreadsheetXLSX, SpreadsheetCSV]
+SPREADSHEET_FORMATS: list[type[Format]] = [SpreadsheetXLSX, SpreadsheetCSV]

@@ -69,7 +69,7 @@ def action_for_page() -> QuerySet[Action]:
     """Actions with their place in the strategy, leads and latest DMT decision, as an
     action's page and its update page show one."""
     return (
-        decisions.with_latest_decision(Action.objects)
+        decisions.with_latest_decision(Action.objects.all())
         .select_related("strategy", "outcome", "recommendation__outcome", "lead_officer_user", "predecessor__strategy")
         .prefetch_related(Prefetch("lead_teams", queryset=Team.objects.only("id", "name", "kind")))
     )

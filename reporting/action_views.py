@@ -166,7 +166,7 @@ def _changes(action_history, update_history) -> list[dict]:
     """
     changes = []
     for records, is_update in ((action_history, False), (update_history, True)):
-        previous_by_object = {}
+        previous_by_object: dict[int, object] = {}  # a historical record by its object's id
         for record in sorted(records, key=lambda r: r.history_date):
             label = f"Update for {record.period}" if is_update else "Action"
             previous = previous_by_object.get(record.id)

@@ -1,6 +1,8 @@
 """Forms of the planners' cycle pages: they validate and normalise, nothing more. The pages
 render them in plain GOV.UK markup."""
 
+from typing import cast
+
 from django import forms
 
 from reporting.models import PeriodEvent
@@ -19,7 +21,7 @@ class ReturnsFilterForm(forms.Form):
 
     def __init__(self, *args, lead_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].choices = [("", "All leads"), *lead_choices]
+        cast(forms.ChoiceField, self.fields["lead"]).choices = [("", "All leads"), *lead_choices]
 
     def filters(self) -> dict:
         """The filters to apply; an unknown lead (a stale link) shows every lead."""

@@ -18,6 +18,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Div, Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.loader import render_to_string
 
 from reporting.models import OPEN_STATUSES, RAG, ProgressUpdate, Status
@@ -30,7 +31,9 @@ REASON_STATUSES = [str(Status.ON_HOLD), str(Status.CANCELLED)]
 
 
 def _max_length(name: str) -> int:
-    return ProgressUpdate._meta.get_field(name).max_length
+    field = ProgressUpdate._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.max_length is not None  # commentary is text with a limit
+    return field.max_length
 
 
 def _commentary(name: str) -> Field:

@@ -121,7 +121,7 @@ class ReportingPeriod(models.Model):
     def natural_key(self):
         return (*self.strategy.natural_key(), self.label)
 
-    natural_key.dependencies = ["outcomes.strategy"]
+    natural_key.dependencies = ["outcomes.strategy"]  # type: ignore[attr-defined]  # Django reads it off the method
 
     def save(self, *args, **kwargs):
         # The dates always follow from the quarter, so they cannot disagree with it.

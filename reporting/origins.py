@@ -14,7 +14,7 @@ from reporting.models import RAG, ReportingPeriod, Status
 
 # The report's counts in the order the DMT reads them: (key, label, list filters). The
 # dashboard's headline is this list; a filtered list is named from it.
-COUNTS = [
+COUNTS: list[tuple[str, str, dict[str, str]]] = [
     ("total", "Actions", {}),
     ("complete", "Complete", {"status": Status.COMPLETE}),
     ("on_track", "On track (Green)", {"rag": RAG.GREEN}),
@@ -64,6 +64,7 @@ def list_origin(query: QueryDict, periods: list[ReportingPeriod]) -> Origin | No
     if label is None:
         return None
     outcome = None
+    strategy: Strategy | None
     if outcome_id:
         if not outcome_id.isdigit():
             return None

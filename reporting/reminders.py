@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -29,7 +30,7 @@ class PlannedReminder:
     """Who would be emailed, about which actions, and when they were last reminded about the
     quarter if that was within `REMIND_AGAIN_AFTER` (they are then left out unless forced)."""
 
-    recipient: object
+    recipient: User
     actions: list[Action]
     reminded_recently_at: datetime | None = None
     reminder: Reminder | None = None  # the record, once sent

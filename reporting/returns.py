@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -133,9 +134,9 @@ def days_to_deadline(period: ReportingPeriod, today: date | None = None) -> int 
     return (period.update_deadline - (today or timezone.localdate())).days
 
 
-def _leads_of(action: Action) -> list[tuple[str, str, str, object]]:
+def _leads_of(action: Action) -> list[tuple[str, str, str, AbstractUser | None]]:
     """The action's leads as (key, name, kind, person or None): its officer, then its teams."""
-    leads = []
+    leads: list[tuple[str, str, str, AbstractUser | None]] = []
     officer = action.lead_officer_user
     if officer is not None:
         leads.append((f"officer-{officer.pk}", person_name(officer), "officer", officer))

@@ -16,6 +16,7 @@ its own strategy's quarter: `actions_as_at` takes at most one quarter per strate
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connections
 from django.db.models import (
@@ -41,6 +42,38 @@ from workforce.models import Team
 STATE_FILTERS = ["status", "rag", "overdue", "needs_update"]
 
 
+class QuarterUpdate(TypedDict):
+    """The quarter an action is read as at, and its update in that quarter (`actions_as_at`)."""
+
+    as_at_period_id: int | None
+    as_at_start: date | None
+    as_at_end: date | None
+    period_status: str | None
+    period_progress: str | None
+    period_next_steps: str | None
+    period_evidence: str | None
+    period_help_needed: str | None
+    period_reason: str | None
+
+
+class StateAsAt(QuarterUpdate):
+    """All that `actions_as_at` annotates an action with: the quarter, its update and the state
+    as at the quarter. `ActionAsAt` is the type of an action so annotated."""
+
+    outcome_as_at: int
+    status_as_at: str | None
+    rag_as_at: str | None
+    is_overdue: bool
+    added_after_close: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    ActionInQuarter: TypeAlias = WithAnnotations[Action, QuarterUpdate]
+    ActionAsAt: TypeAlias = WithAnnotations[Action, StateAsAt]
+
+
 # --- Quarters ---------------------------------------------------------------------------
 
 
@@ -52,7 +85,7 @@ def period_open(strategy) -> ReportingPeriod | None:
 def period_to_report(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     """Of one strategy's quarters in date order, the one to report on: the open one, else the latest."""
     open_periods = [period for period in periods if period.is_open]
-    return (open_periods or periods or [None])[-1]
+    return (open_periods or periods)[-1] if periods else None
 
 
 def periods_to_report(strategy_ids: Iterable[int] | None = None) -> list[ReportingPeriod]:
@@ -63,7 +96,7 @@ def periods_to_report(strategy_ids: Iterable[int] | None = None) -> list[Reporti
     by_strategy: dict[int, list[ReportingPeriod]] = {}
     for period in periods:
         by_strategy.setdefault(period.strategy_id, []).append(period)
-    return [period_to_report(quarters) for quarters in by_strategy.values()]
+    return [period for period in map(period_to_report, by_strategy.values()) if period is not None]
 
 
 def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
@@ -76,7 +109,7 @@ def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
 
 def actions_as_at(
     periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None, *, as_reported: bool = False
-) -> QuerySet[Action]:
+) -> QuerySet["ActionAsAt"]:
     """Actions annotated with their state at the end of their strategy's quarter in `periods`.
 
     `periods` holds at most one quarter per strategy; actions of other strategies get no
@@ -148,7 +181,7 @@ def added_after_close(action: Action, period: ReportingPeriod | None) -> bool:
     )
 
 
-def _as_at_live(queryset: QuerySet[Action], period_ids: list[int], open_now: Q) -> QuerySet[Action]:
+def _as_at_live(queryset: QuerySet[Action], period_ids: list[int], open_now: Q) -> QuerySet["ActionInQuarter"]:
     """The state as at the quarters from the updates and the plan as they stand: aliases
     `live_status`, `live_rag` and `live_overdue`, and annotates the quarter and its update."""
     return (
@@ -224,7 +257,7 @@ def _latest_earlier_update(period_ids: list[int], using: str) -> Q:
 
 def action_list(
     *, periods: Iterable[ReportingPeriod], queryset: QuerySet[Action] | None = None, as_reported: bool = False
-) -> QuerySet[Action]:
+) -> QuerySet["ActionAsAt"]:
     """Actions ready for a list page: their place, leads and state in their strategy's quarter
     (`as_reported` as in `actions_as_at`).
 
@@ -241,34 +274,34 @@ def action_list(
 # --- Filters on the state: the meaning of every link a count makes -----------------------------
 
 
-def filter_outcome(queryset: QuerySet[Action], outcome_id: int) -> QuerySet[Action]:
+def filter_outcome(queryset: QuerySet["ActionAsAt"], outcome_id: int) -> QuerySet["ActionAsAt"]:
     """Actions under an outcome as at the quarter (a closed one: as reported)."""
     return queryset.filter(outcome_as_at=outcome_id)
 
 
-def filter_status(queryset: QuerySet[Action], value: str) -> QuerySet[Action]:
+def filter_status(queryset: QuerySet["ActionAsAt"], value: str) -> QuerySet["ActionAsAt"]:
     """Actions in a status as at the quarter; "none" means those with no update."""
     if value == "none":
         return queryset.filter(status_as_at__isnull=True)
     return queryset.filter(status_as_at=value)
 
 
-def filter_rag(queryset: QuerySet[Action], value: str) -> QuerySet[Action]:
+def filter_rag(queryset: QuerySet["ActionAsAt"], value: str) -> QuerySet["ActionAsAt"]:
     """Open actions with this RAG rating as at the quarter."""
     return queryset.filter(rag_as_at=value)
 
 
-def filter_overdue(queryset: QuerySet[Action], value: bool) -> QuerySet[Action]:
+def filter_overdue(queryset: QuerySet["ActionAsAt"], value: bool) -> QuerySet["ActionAsAt"]:
     return queryset.filter(is_overdue=value)
 
 
-def filter_needs_update(queryset: QuerySet[Action], value: bool) -> QuerySet[Action]:
+def filter_needs_update(queryset: QuerySet["ActionAsAt"], value: bool) -> QuerySet["ActionAsAt"]:
     """Actions with no update as at the quarter (or the opposite)."""
     condition = Q(status_as_at__isnull=True)
     return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-def filter_state(queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+def filter_state(queryset: QuerySet["ActionAsAt"], name: str, value: str) -> QuerySet["ActionAsAt"]:
     """One of the list filters by its name in the address (`STATE_FILTERS`)."""
     if name == "status":
         return filter_status(queryset, value)
@@ -282,10 +315,6 @@ def filter_state(queryset: QuerySet[Action], name: str, value: str) -> QuerySet[
 
 
 # --- The same rules for rows already read (the report counts in Python) ------------------------
-
-
-def is_open(status: str | None) -> bool:
-    return status is not None and status not in CLOSED_STATUSES
 
 
 def overdue_as_at(*, is_ongoing: bool, due_date: date | None, status: str | None, day: date) -> bool:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -53,6 +54,7 @@ def progress_update_validate(update: ProgressUpdate) -> None:
         errors["help_needed"] = ValidationError("Enter the help needed from DMT for a Red rating", code="required")
     for name in ProgressUpdate.COMMENTARY_FIELDS:
         field = ProgressUpdate._meta.get_field(name)
+        assert isinstance(field, Field) and field.max_length is not None  # commentary is text with a limit
         if len(getattr(update, name) or "") > field.max_length:
             errors[name] = ValidationError(
                 f"{capfirst(field.verbose_name)} must be {field.max_length:,} characters or fewer",

@@ -5,7 +5,7 @@ from django.utils import dateformat, timezone
 
 from reporting.models import RAG, Status
 
-RAG_WORDS = {RAG.RED: "Red", RAG.AMBER: "Amber", RAG.GREEN: "Green"}
+RAG_WORDS: dict[str | None, str] = {RAG.RED: "Red", RAG.AMBER: "Amber", RAG.GREEN: "Green"}
 NO_UPDATE = "No update"
 
 
@@ -30,7 +30,7 @@ def rag_css(status: str | None, rag: str | None) -> str:
         return "none"
     if status == Status.COMPLETE:
         return "complete"
-    return rag if rag in RAG_WORDS else "none"
+    return rag if rag is not None and rag in RAG_WORDS else "none"
 
 
 def added_after_words(period) -> str:

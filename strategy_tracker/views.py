@@ -23,7 +23,7 @@ def start(request: HttpRequest) -> HttpResponse:
     from workforce.roles import DMT, user_group_names, user_team_ids
 
     user = request.user
-    leads_nothing = not user_team_ids(user) and not Action.objects.filter(lead_officer_user=user).exists()
+    leads_nothing = not user_team_ids(user) and not Action.objects.filter(lead_officer_user_id=user.pk).exists()
     if DMT in user_group_names(user) and leads_nothing:
         return redirect("dashboard:index")
     return redirect("reporting:home")

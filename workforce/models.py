@@ -51,7 +51,7 @@ class ServiceArea(models.Model):
     def natural_key(self):
         return (self.name,)
 
-    natural_key.dependencies = ["workforce.directorate"]
+    natural_key.dependencies = ["workforce.directorate"]  # type: ignore[attr-defined]  # Django reads it off the method
 
 
 class Team(models.Model):
@@ -91,7 +91,7 @@ class Team(models.Model):
     def natural_key(self):
         return (self.name,)
 
-    natural_key.dependencies = ["workforce.servicearea"]
+    natural_key.dependencies = ["workforce.servicearea"]  # type: ignore[attr-defined]  # Django reads it off the method
 
 
 class TeamMembership(models.Model):

@@ -1,6 +1,6 @@
 """The three roles (Django groups) and what a person's groups and teams are."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 ORGANISATIONAL_PLANNING = "Organisational Planning"
 MANAGER = "Manager"
@@ -24,5 +24,5 @@ def user_team_ids(user) -> set[int]:
     return user._team_ids_cache
 
 
-def is_planner(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_planner(user: AbstractUser | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or ORGANISATIONAL_PLANNING in user_group_names(user))
