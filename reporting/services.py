@@ -13,6 +13,7 @@ from actions.models import Action
 from actions.permissions import can_edit_action
 from reporting import selectors
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
+from strategy_tracker import data_version
 from workforce.quarters import Quarter
 from workforce.roles import is_planner
 
@@ -129,6 +130,7 @@ def progress_update_record(
             # The row is locked above, so a plain increment cannot race.
             update.version = stored_version + 1
         update.save()
+        data_version.changed()
     return update
 
 
@@ -187,6 +189,7 @@ def period_open(
         PeriodEvent.objects.create(
             period=period, kind=PeriodEvent.Kind.OPENED, by=user, reason=period.outside_period_reason
         )
+        data_version.changed()
     return period
 
 
@@ -198,6 +201,7 @@ def period_deadline_set(*, period: ReportingPeriod, update_deadline: date | None
             raise PermissionDenied(f"{locked} is closed: it can no longer be changed.")
         locked.update_deadline = update_deadline
         locked.save(update_fields=["update_deadline"])
+        data_version.changed()
     return locked
 
 
@@ -211,6 +215,7 @@ def period_close(*, period: ReportingPeriod, user) -> ReportingPeriod:
         locked.save(update_fields=["state"])
         period_states_record(locked)
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.CLOSED, by=user)
+        data_version.changed()
     return locked
 
 
@@ -238,6 +243,7 @@ def period_states_record(period: ReportingPeriod, *, at: datetime | None = None)
         )
         period.states_recorded_at = at or timezone.now()
         period.save(update_fields=["states_recorded_at"])
+        data_version.changed()
     return period
 
 
@@ -261,6 +267,7 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         locked.save(update_fields=["state", "states_recorded_at"])
         RecordedState.objects.filter(period=locked).delete()
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.REOPENED, by=user, reason=reason.strip())
+        data_version.changed()
     return locked
 
 
@@ -282,6 +289,7 @@ def key_messages_set(*, period: ReportingPeriod, user, key_messages: str, strate
         locked.strategic_lead = (strategic_lead or "").strip()
         locked.full_clean(exclude=["start", "end"], validate_constraints=False)
         locked.save(update_fields=["key_messages", "strategic_lead"])
+        data_version.changed()
     return locked
 
 
@@ -316,4 +324,5 @@ def dmt_decision_record(*, update: ProgressUpdate, user, outcome: str, note: str
         decision.outcome, decision.note, decision.decided_by = outcome, (note or "").strip(), user
         decision.full_clean()
         decision.save()
+        data_version.changed()
     return decision
