@@ -20,7 +20,6 @@ from dashboard.report_types import Decision, IndicatorRow, ReportAction
 from outcomes.models import Strategy
 from reporting import selectors as action_selectors
 from reporting.models import DmtDecision, ReportingPeriod
-from strategy_tracker import data_version
 from workforce.models import WorkforceFigure
 
 # The fields read from the database, in order: all of ReportAction's up to these, which come last.
@@ -100,8 +99,9 @@ def trend_tallies(
     counted by state: {period id: {outcome id: [(state, number), ...]}}.
 
     The current quarter's are the report's own rows, counted (`current_tallies`). A closed
-    quarter with its actions' states recorded reads those, which change only with a write, so
-    its counts are kept like the page (`page_cache`: under the release and the data version).
+    quarter with its actions' states recorded reads those, which never change but when it is
+    closed again, so its counts are kept in the cache under the quarter, when its states were
+    recorded, the release and what `manage.py report_changed` last said (`page_cache.hand_edits`).
     The rest, a quarter loaded closed among them (it reads the plan as it stands), in one
     query: each quarter by the same as-at rule (`actions_as_at`), counted by state in the
     database, the quarters joined by UNION ALL.
@@ -110,7 +110,7 @@ def trend_tallies(
     recorded = [p for p in periods if p.states_recorded_at is not None and p != current]
     keys = {}
     if recorded:
-        version = data_version.current()  # read once for all the quarters
+        version = page_cache.hand_edits()  # read once for all the quarters
         keys = {p.pk: page_cache.key("dmt-trend", (p.pk, p.states_recorded_at.timestamp()), version) for p in recorded}
     cached = page_cache.get_many(keys.values()) if keys else {}
     for period_id, key in keys.items():

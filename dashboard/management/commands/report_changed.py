@@ -8,12 +8,12 @@ again on its next read.
 
 from django.core.management.base import BaseCommand
 
-from strategy_tracker import data_version
+from dashboard import page_cache
 
 
 class Command(BaseCommand):
     help = "Build every kept report page, download and trend count again (after changing the database by hand)."
 
     def handle(self, *args, **options):
-        data_version.changed()
+        page_cache.hand_edited()
         self.stdout.write("Every report page will be built again on its next read.")
