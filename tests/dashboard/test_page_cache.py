@@ -12,7 +12,9 @@ import json
 
 import openpyxl
 import pytest
+from axes.models import AccessAttempt
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -21,11 +23,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actions import services as action_services
+from actions.word_import import Mapping, load_plan, read_tables
 from dashboard import page_cache, views
 from reporting import services
 from reporting.models import RecordedState, ReportingPeriod
 from strategy_tracker import data_version
 from tests import factories
+from tests.actions.word_documents import build_docx
 from tests.admin_forms import form_data
 from workforce import people
 from workforce.roles import DMT
@@ -89,14 +93,18 @@ def test_a_second_read_with_nothing_written_is_not_built_again(client, timeline,
     assert data_version.current() == warm
 
 
-def test_a_sign_in_keeps_every_kept_page_and_download(client, timeline, builds, warm):
+def test_a_sign_in_keeps_every_kept_page_and_download(client, timeline, builds, warm, settings):
     download(client, timeline, "pdf")
     download(client, timeline, "xlsx")
     assert len(builds) == 3
-    # Another member of DMT signs in through the sign-in page (writing their last_login and
-    # a session), reads, signs out and in again.
+    # Another member of DMT mistypes their password (a sign-in attempt recorded), signs in
+    # through the sign-in page (their last_login and a session written), reads, signs out
+    # and in again.
+    settings.AXES_ENABLED = True
     other = factories.UserFactory(username="dmt2", groups=[DMT])
     assert other.last_login is None
+    response = client.post("/accounts/login/", {"username": "dmt2", "password": "wrong"})
+    assert response.status_code == 200 and AccessAttempt.objects.filter(username="dmt2").exists()
     for _ in range(2):
         response = client.post("/accounts/login/", {"username": "dmt2", "password": PASSWORD})
         assert response.status_code == 302
@@ -229,6 +237,25 @@ def test_an_import_changes_the_version_and_is_shown(client, timeline, builds, wa
     assert data_version.current() != warm
     assert "Loss of key staff" in read(client, timeline)
     assert len(builds) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_previewed_changes_nothing_and_saved_changes_the_version():
+    """The Word import's preview runs the whole load and rolls it back: nothing was written."""
+    strategy = factories.StrategyFactory(slug="copy")
+    rows = [["1. Stable", "1.1", "Recruit permanent staff", "Head", "Summer 2018"]]
+    document = build_docx(rows, ["Theme", "Ref", "Action", "Lead officer", "When"])
+    tables = read_tables(SimpleUploadedFile("plan.docx", document))
+    mappings = [
+        Mapping(table=1, header_rows=1, columns=["outcome", "reference", "action", "lead_officer", "timescale"])
+    ]
+    before = data_version.current()
+    load_plan(strategy, tables, mappings, save=False)
+    assert not strategy.actions.exists()
+    assert data_version.current() == before
+    load_plan(strategy, tables, mappings, save=True)
+    assert strategy.actions.exists()
+    assert data_version.current() != before
 
 
 def test_a_write_outside_the_application_is_shown_after_report_changed(client, timeline, builds):
