@@ -107,11 +107,11 @@ def trend_tallies(
     database, the quarters joined by UNION ALL.
     """
     result = {current.pk: current_tallies}
-    recorded = [p for p in periods if p.states_recorded_at is not None and p != current]
+    recorded = {p.pk: p.states_recorded_at for p in periods if p.states_recorded_at is not None and p != current}
     keys = {}
     if recorded:
         version = page_cache.hand_edits()  # read once for all the quarters
-        keys = {p.pk: page_cache.key("dmt-trend", (p.pk, p.states_recorded_at.timestamp()), version) for p in recorded}
+        keys = {pk: page_cache.key("dmt-trend", (pk, at.timestamp()), version) for pk, at in recorded.items()}
     cached = page_cache.get_many(keys.values()) if keys else {}
     for period_id, key in keys.items():
         if key in cached:

@@ -10,12 +10,17 @@ in, sessions and sign-in attempts write nothing a report shows, so they change n
 It lives outside the apps so that every app's services may import it.
 """
 
+import threading
 import uuid
 
 from django.core.cache import caches
 from django.db import connection, transaction
 
 KEY = "report-data-version"
+
+# Whether this thread's connection (Django gives each thread its own) wrote since it last
+# made a version: see `current`.
+_written = threading.local()
 
 
 def changed() -> None:
@@ -29,7 +34,7 @@ def changed() -> None:
         _new()
         return
     # Until then, this connection reads its own writes (see `current`).
-    connection.report_data_changed = True
+    _written.pending = True
     if not _pending():
         transaction.on_commit(_new)
 
@@ -38,7 +43,7 @@ def _pending() -> bool:
     """Whether this connection's transaction will make a new version when it commits."""
     # Django keeps a transaction's callbacks as (savepoint ids, callback, robust), and drops
     # them when it, or the savepoint they were added in, is rolled back.
-    return any(func is _new for _ids, func, _robust in connection.run_on_commit)
+    return any(entry[1] is _new for entry in connection.run_on_commit)
 
 
 def current() -> str:
@@ -47,7 +52,7 @@ def current() -> str:
     A new one at once if this connection has written in a transaction not yet committed, so
     that it reads its own writes (as a test does, whose transaction never commits); other
     servers read the committed data under the version they know until the commit changes it."""
-    if getattr(connection, "report_data_changed", False) and _pending():
+    if getattr(_written, "pending", False) and _pending():
         return _new()
     version = caches["default"].get(KEY)
     if version is None:
@@ -57,7 +62,7 @@ def current() -> str:
 
 
 def _new() -> str:
-    connection.report_data_changed = False
+    _written.pending = False
     version = uuid.uuid4().hex
     caches["default"].set(KEY, version, timeout=None)
     return version
