@@ -3,14 +3,13 @@
 DMT's members read the same report many times before a meeting, and it changes only when
 someone writes: a manager's update, the planner's key messages, a quarter closed. Building
 it costs some 40 ms at 1,000 actions, a PDF a second or more; reading it from the cache costs
-the request and two small queries (the version and the page). So each kept thing (the page,
-the PDF, the spreadsheet, a closed quarter's trend counts) is kept in the shared cache under a
-key holding the release (a digest of the code and templates, the same on every server running
-them) and the data version, which the writes change (`strategy_tracker.data_version`); a
-closed quarter's trend counts under the release, when its states were recorded and a token
-only hand edits change (`hand_edits`). A change made outside the application (SQL run by
-hand) is not told: `manage.py report_changed` tells it, and a page is not kept longer than
-`TIMEOUT` anyway.
+the request and two small queries (the version and the page). So the page, the PDF and the
+spreadsheet are kept in the shared cache under a key holding the release (a digest of the
+code and templates, the same on every server running them) and the data version, which the
+writes change (`strategy_tracker.data_version`); a closed quarter's trend counts under the
+release, when its states were recorded and a token only hand edits change (`hand_edits`).
+A change made outside the application (SQL run by hand) is not told: `manage.py
+report_changed` tells it, and a page is not kept longer than `TIMEOUT` anyway.
 """
 
 import hashlib

@@ -1,7 +1,7 @@
 """The data version: a token that changes whenever something a report shows is written.
 
-Kept things (the report page, its PDF and spreadsheet, a closed quarter's trend counts) are
-keyed on it, so a write makes them be built again and nothing else does. It is said, not
+What the report keeps (its page, PDF and spreadsheet: `dashboard.page_cache`) is keyed on it,
+so a write makes them be built again and nothing else does. It is said, not
 guessed: every write service calls `changed()` at the end of its transaction, the admin's
 saves and deletes do through one receiver (`strategy_tracker.admin_changes`), and so do the
 imports and `manage.py report_changed` (run after changing the database by hand). Signing
