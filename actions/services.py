@@ -10,6 +10,7 @@ from django.db import transaction
 from actions.models import Action
 from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
+from strategy_tracker import data_version
 
 
 def action_save(*, action: Action, changed: Collection[str] | None = None) -> Action:
@@ -22,6 +23,7 @@ def action_save(*, action: Action, changed: Collection[str] | None = None) -> Ac
     action.full_clean()
     with transaction.atomic():
         action.save()
+        data_version.changed()
     return action
 
 
@@ -127,6 +129,7 @@ def strategy_refresh(
             )
             action_save(action=action)
             action.lead_teams.set(teams.get(old.pk, []))
+        data_version.changed()
     return strategy
 
 

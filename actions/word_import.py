@@ -33,6 +33,7 @@ from actions import services
 from actions.models import Action
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused, check_archive, max_rows
+from strategy_tracker import data_version
 from workforce.models import Team
 
 UNREADABLE = "The file could not be read as a Word document (.docx). Save it from Word as .docx and try again."
@@ -252,6 +253,7 @@ def load_plan(strategy: Strategy, tables: list[Table], mappings: list[Mapping], 
         _Loader(strategy).load(records)
         if not save or any(record.errors for record in records):
             transaction.set_rollback(True)
+        data_version.changed()  # nothing if rolled back (a preview)
     return records
 
 

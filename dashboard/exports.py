@@ -17,7 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from actions.selectors import strategy_costs
 from dashboard import charts
 from dashboard.collector import collector_paused
-from dashboard.selectors import HEADLINE, Report
+from dashboard.counting import HEADLINE
+from dashboard.report_types import Report
 from outcomes.spreadsheets import append_row
 from reporting.words import closed_words, rag_words, status_words
 

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports, page_cache
 from dashboard.collector import with_collector_paused
-from dashboard.selectors import Report, report_build, strategies_summary
+from dashboard.report import report_build, strategies_summary
+from dashboard.report_types import Report
 from outcomes.models import Strategy
 from reporting import selectors as action_selectors
 from workforce.roles import is_planner

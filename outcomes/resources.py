@@ -24,6 +24,7 @@ from import_export.tmp_storages import CacheStorage
 
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SPREADSHEET_FORMATS, UNREADABLE, SpreadsheetRefused, check_upload_size
+from strategy_tracker import data_version
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,9 @@ class AllOrNothingResource(resources.ModelResource):
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, *args, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        data_version.changed()  # in the import's transaction: nothing if it is rolled back (a preview)
 
     def before_import(self, dataset, **kwargs):
         # Spreadsheets often end in formatted but empty rows: they are not records.

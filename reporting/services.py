@@ -14,6 +14,7 @@ from actions.models import Action
 from actions.permissions import can_edit_action
 from reporting import selectors
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
+from strategy_tracker import data_version
 from workforce.quarters import Quarter
 from workforce.roles import is_planner
 
@@ -131,6 +132,7 @@ def progress_update_record(
             # The row is locked above, so a plain increment cannot race.
             update.version = stored_version + 1
         update.save()
+        data_version.changed()
     return update
 
 
@@ -189,6 +191,7 @@ def period_open(
         PeriodEvent.objects.create(
             period=period, kind=PeriodEvent.Kind.OPENED, by=user, reason=period.outside_period_reason
         )
+        data_version.changed()
     return period
 
 
@@ -200,6 +203,7 @@ def period_deadline_set(*, period: ReportingPeriod, update_deadline: date | None
             raise PermissionDenied(f"{locked} is closed: it can no longer be changed.")
         locked.update_deadline = update_deadline
         locked.save(update_fields=["update_deadline"])
+        data_version.changed()
     return locked
 
 
@@ -213,6 +217,7 @@ def period_close(*, period: ReportingPeriod, user) -> ReportingPeriod:
         locked.save(update_fields=["state"])
         period_states_record(locked)
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.CLOSED, by=user)
+        data_version.changed()
     return locked
 
 
@@ -240,6 +245,7 @@ def period_states_record(period: ReportingPeriod, *, at: datetime | None = None)
         )
         period.states_recorded_at = at or timezone.now()
         period.save(update_fields=["states_recorded_at"])
+        data_version.changed()
     return period
 
 
@@ -263,6 +269,7 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         locked.save(update_fields=["state", "states_recorded_at"])
         RecordedState.objects.filter(period=locked).delete()
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.REOPENED, by=user, reason=reason.strip())
+        data_version.changed()
     return locked
 
 
@@ -284,6 +291,7 @@ def key_messages_set(*, period: ReportingPeriod, user, key_messages: str, strate
         locked.strategic_lead = (strategic_lead or "").strip()
         locked.full_clean(exclude=["start", "end"], validate_constraints=False)
         locked.save(update_fields=["key_messages", "strategic_lead"])
+        data_version.changed()
     return locked
 
 
@@ -318,4 +326,5 @@ def dmt_decision_record(*, update: ProgressUpdate, user, outcome: str, note: str
         decision.outcome, decision.note, decision.decided_by = outcome, (note or "").strip(), user
         decision.full_clean()
         decision.save()
+        data_version.changed()
     return decision

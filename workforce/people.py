@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from strategy_tracker import data_version
 from workforce.models import Team, TeamMembership
 from workforce.roles import ORGANISATIONAL_PLANNING, ROLES, is_planner
 
@@ -105,6 +106,7 @@ def person_create(*, by, person: AbstractUser, role: str, teams: Iterable[Team] 
     with transaction.atomic():
         person.save()
         _role_and_teams_set(person, role, teams)
+        data_version.changed()
     return person
 
 
@@ -124,6 +126,7 @@ def person_update(*, by, person: AbstractUser, role: str, teams: Iterable[Team])
         person.full_clean()
         person.save()
         _role_and_teams_set(person, role, teams)
+        data_version.changed()
     return person
 
 
@@ -140,6 +143,7 @@ def person_deactivate(*, by, person: AbstractUser) -> AbstractUser:
             raise ValidationError("You cannot deactivate your own account: ask another planner.", code="own_account")
         person.is_active = False
         person.save(update_fields=["is_active"])
+        data_version.changed()
     return person
 
 

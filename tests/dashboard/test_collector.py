@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dashboard import exports, views
 from dashboard.collector import collector_paused
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import selectors as action_selectors
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.http import QueryDict
 
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import selectors
 from reporting.models import ReportingPeriod
 from reporting.origins import list_origin

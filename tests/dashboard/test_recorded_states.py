@@ -17,7 +17,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actions.models import Action
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import action_selectors, selectors, services, words
 from reporting.models import RecordedState, ReportingPeriod
 from tests import factories

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import selectors as action_selectors
 
 pytestmark = pytest.mark.django_db

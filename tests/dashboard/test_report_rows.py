@@ -5,7 +5,9 @@ from dataclasses import fields
 
 import pytest
 
-from dashboard.selectors import NOT_COLUMNS, REPORT_FIELDS, ReportAction, report_build
+from dashboard.report import report_build
+from dashboard.report_types import ReportAction
+from dashboard.selectors import NOT_COLUMNS, REPORT_FIELDS
 from reporting import selectors as action_selectors
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import selectors
 from tests import factories
 from tests.dashboard.test_views import build_strategy

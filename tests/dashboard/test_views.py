@@ -11,10 +11,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from dashboard import page_cache
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from outcomes.models import Strategy
 from reporting import selectors, services
 from reporting.models import ReportingPeriod, Status
+from strategy_tracker import data_version
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +131,7 @@ def test_closed_quarter_report_does_not_change_when_later_updates_arrive(client,
         rag="",
         completed_on=datetime.date(2016, 11, 1),
     )
+    data_version.changed()  # as the service recording an update does: the report is built again
     after = client.get(quarter_url(timeline, "q2")).context["report"]
     assert {row.key: row.value for row in after.headline} == counts
 
@@ -161,28 +163,32 @@ def test_dashboard_query_count_is_the_same_at_10_and_1000_actions(client, dmt, k
     small = build_strategy(10)
     q3 = ReportingPeriod.objects.get(year=2016, number=3)
     small_url = reverse(f"dashboard:{kind}", args=[small.slug, q3.slug])
-    page_cache.data_version()  # the new version for what the test wrote, made before counting
+    data_version.current()  # the new version for what the test wrote, made before counting
+    page_cache.hand_edits()  # made once, on a site's first report
     first_count, _ = count_queries(client, small_url)
-    page_cache.new_version()  # as any write would: the page is built again
+    data_version.changed()  # as any write would: the page is built again
+    data_version.current()  # the new version made before counting, as at the commit
     small_count, _ = count_queries(client, small_url)
     large = build_strategy(1000)
     large_url = reverse(f"dashboard:{kind}", args=[large.slug, q3.slug])
     # The first report after a quarter closes counts it once (the trend's UNION ALL query of
-    # the closed quarters) and keeps its counts in the cache (a transaction of four queries).
-    page_cache.data_version()
+    # the closed quarters) and keeps its counts in the cache (a transaction of five queries).
+    data_version.current()
     with django_assert_num_queries(first_count):
         client.get(large_url)
     assert first_count == small_count + 6
-    # session, user, strategy, quarters, actions as at Q3, their lead teams, the cycle's
-    # events of the quarters so far (reopenings; when each closed quarter last closed), the
-    # closed quarters' trend counts from the cache (Q2's give direction of travel), outcomes,
-    # DMT's decisions on Q3's and Q2's requests for help, indicators, figures, measures of
-    # success (with their indicators: their figures would be one more, whatever the size),
-    # risks (+ the user's groups, for the planner's link, and the strategy list for the
-    # picker; the spreadsheet instead adds the estimated costs by outcome), then the data
-    # version and the page asked of the cache, and the page kept (five queries).
-    expected = 16 + 7 if kind == "quarter" else 15 + 7
-    page_cache.new_version()
+    # session, user, the data version and the page asked of the cache, strategy, quarters,
+    # actions as at Q3, their lead teams, outcomes, the cycle's events of the quarters so far
+    # (reopenings; when each closed quarter last closed), the token of hand edits and the
+    # closed quarters' trend counts from the cache (Q2's give direction of travel), DMT's
+    # decisions on Q3's and Q2's requests for help, indicators, figures, measures of success
+    # (with their indicators: their figures would be one more, whatever the size), risks
+    # (+ the user's groups, for the planner's link, and the strategy list for the picker; the
+    # spreadsheet instead adds the estimated costs by outcome), then the page kept (five
+    # queries).
+    expected = 16 + 8 if kind == "quarter" else 15 + 8
+    data_version.changed()
+    data_version.current()
     with django_assert_num_queries(expected):
         client.get(large_url)
     assert small_count == expected
@@ -215,7 +221,7 @@ def test_the_trend_is_each_quarters_own_report(client, dmt, timeline):
     periods = list(selectors.periods_for_strategy(strategy))
     client.force_login(dmt)
     for name in ("q3", "q2"):  # the second read's trend comes from the cache
-        page_cache.new_version()  # not the page, though
+        data_version.changed()  # not the page, though
         trend = client.get(quarter_url(timeline, "q3")).context["report"].trend
         for row in trend:
             assert row.counts == report_build(strategy, row.period, periods).counts, (name, row.period)

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actions.models import Action
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import decisions, selectors, services
 from reporting.models import DmtDecision, ProgressUpdate, ReportingPeriod
 from tests import factories

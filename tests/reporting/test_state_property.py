@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from actions.models import Action
-from dashboard.selectors import HEADLINE, list_url, report_build
+from dashboard.counting import HEADLINE, list_url
+from dashboard.report import report_build
 from reporting import selectors, services
 from reporting.models import CLOSED_STATUSES, RAG, PeriodEvent, ProgressUpdate, ReportingPeriod, Status
 from tests import factories

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from dashboard.selectors import report_build
+from dashboard.report import report_build
 from reporting import selectors
 from reporting.models import PeriodEvent, ProgressUpdate, Reminder, ReportingPeriod, Status
 from reporting.returns import returns_for

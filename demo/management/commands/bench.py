@@ -26,10 +26,10 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from actions.models import Action
-from dashboard import page_cache
 from outcomes.models import Strategy
 from reporting import selectors
 from reporting.models import ProgressUpdate, ReportingPeriod
+from strategy_tracker import data_version
 
 
 class Recorder:
@@ -165,7 +165,7 @@ class Command(BaseCommand):
         for url in urls.values():  # warm up: templates, WeasyPrint's import, caches
             get(url)
         recorder = Recorder()
-        page_cache.new_version()  # as after any write: the report is built, not read from the cache
+        data_version.changed()  # as after any write: the report is built, not read from the cache
         with connection.execute_wrapper(recorder):
             get(urls["dashboard"])
 
@@ -200,7 +200,7 @@ class Command(BaseCommand):
         # The dashboard and the PDF are kept once made, until something is written
         # (`dashboard.page_cache`): each is timed as read from the cache and as made afresh
         # (the first read after a write).
-        after_a_write = {"before": page_cache.new_version}
+        after_a_write = {"before": data_version.changed}
         results = {
             "dashboard": median_ms(lambda: get(urls["dashboard"]), repeat),
             "dashboard, built": median_ms(lambda: get(urls["dashboard"]), repeat, **after_a_write),

@@ -23,6 +23,7 @@ from django.test.utils import override_settings
 from actions.models import Action
 from demo.progress import BATCH_SIZE, DEMO_MANAGER, DEMO_OFFICER, StrategyResult, strategy_demo_write
 from outcomes.models import Outcome, Recommendation, Strategy
+from strategy_tracker import data_version
 from workforce.models import Team, TeamMembership
 from workforce.quarters import Quarter
 from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING
@@ -264,6 +265,7 @@ class Command(BaseCommand):
             self._report_users(demo_users_create(strategy=strategies[0] if strategies else None))
         for each in strategies:
             self._report(strategy_demo_write(strategy=each, seed=seed))
+        data_version.changed()  # the reports are built again from what was written
 
     def _say(self, message: str) -> None:
         if self.verbosity:

@@ -15,6 +15,8 @@ from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 from django.db import transaction
 
+from strategy_tracker import data_version
+
 
 def missing_references(references, using) -> list[str]:
     """Messages for the natural-key references ({field: value}) that name no record."""
@@ -127,3 +129,4 @@ class Command(loaddata.Command):
                 errors = [f"{f}: {m}".removeprefix(f"{NON_FIELD_ERRORS}: ") for f, ms in error for m in ms]
                 record.fail("; ".join(errors), error)
         super().reset_sequences(connection, models)
+        data_version.changed()  # something was loaded: in loaddata's transaction
