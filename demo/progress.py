@@ -111,7 +111,7 @@ def periods_prepare(*, strategy: Strategy, quarters: list[Quarter]) -> list[Repo
     return periods
 
 
-def _rag_after(rng: random.Random, rag: str, overdue: bool) -> str:
+def _rag_after(rng: random.Random, rag: RAG, overdue: bool) -> RAG:
     green, amber, _ = RAG_MOVES[rag]
     if overdue:  # an action past its due date is rarely still on track
         green /= 3
@@ -119,7 +119,7 @@ def _rag_after(rng: random.Random, rag: str, overdue: bool) -> str:
     return RAG.GREEN if draw < green else RAG.AMBER if draw < green + amber else RAG.RED
 
 
-def _rag_first(rng: random.Random, overdue: bool) -> str:
+def _rag_first(rng: random.Random, overdue: bool) -> RAG:
     """The RAG of an action's first quarter in progress, in the proportions the moves settle at."""
     return rng.choices((RAG.GREEN, RAG.AMBER, RAG.RED), weights=(0.73 / 3 if overdue else 0.73, 0.2, 0.07))[0]
 
@@ -155,10 +155,11 @@ def action_story(
     slip = 0
     if not ongoing:
         slip = rng.choices((-1, 0, 1, 2, 99), weights=(10, 52, 23, 10, 5))[0]
+        assert due is not None  # only an ongoing action has no due date
         complete_index = max(index(due) + slip, start_index, 0)
     fate = rng.random()
     hold_from, hold_until, cancel_at = math.inf, math.inf, math.inf
-    last_useful = min(complete_index, len(quarters)) - 1
+    last_useful = int(min(complete_index, len(quarters))) - 1
     if ongoing:
         pass  # ongoing actions stay in progress
     elif fate < 0.03 and last_useful > start_index:
@@ -169,7 +170,7 @@ def action_story(
         complete_index += hold_until - hold_from
     topic = topic_of(action.description)
     plans: list[Plan | None] = []
-    rag = ""
+    rag: RAG | None = None
     for i, quarter in enumerate(quarters):
         if i > min(complete_index, cancel_at):
             plans.append(None)
@@ -209,7 +210,7 @@ def action_story(
     return plans
 
 
-def _in_progress(rng: random.Random, topic: str, rag: str, previous: Plan | None) -> Plan:
+def _in_progress(rng: random.Random, topic: str, rag: RAG, previous: Plan | None) -> Plan:
     sentences = TOPICS[topic]
     said = previous.progress if previous else ""
     # Say something other than last quarter's progress where there is a choice.
@@ -229,8 +230,9 @@ def _author_of(action: Action, fallback):
     officer, else the first (by username) active member of its lead teams, else `fallback`,
     a member of Organisational Planning (who may update any action). Reads the prefetched
     `lead_officer_user` and `lead_teams__members`."""
-    if action.lead_officer_user_id and action.lead_officer_user.is_active:
-        return action.lead_officer_user
+    officer = action.lead_officer_user if action.lead_officer_user_id else None
+    if officer is not None and officer.is_active:
+        return officer
     members = [m for team in action.lead_teams.all() for m in team.members.all() if m.is_active]
     return min(members, key=lambda m: m.username) if members else fallback
 

@@ -17,7 +17,7 @@ RAG_MOVES = {
 
 
 # What managers write, by the subject of the action (found from words in its description).
-TOPICS = {
+TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "engagement": {
         "progress": (
             "Workforce Engagement Plan drafted and shared with the Principal Social Worker and Heads of Service.",

@@ -135,7 +135,10 @@ def officer_link(*, strategy: Strategy | None, officer, manager_team: Team | Non
 
         chosen = min(others, key=preference, default=None)  # min keeps document order among equals
     name = officer.get_full_name()
-    for action in Action.objects.filter(lead_officer_user=officer).exclude(pk=getattr(chosen, "pk", None)):
+    others_led = Action.objects.filter(lead_officer_user=officer)
+    if chosen is not None:
+        others_led = others_led.exclude(pk=chosen.pk)
+    for action in others_led:
         action.lead_officer_user = None
         action.lead_officer = "" if action.lead_officer == name else action.lead_officer
         action.save(update_fields=["lead_officer_user", "lead_officer"])
