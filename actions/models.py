@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from actions.timescales import Timescale, parse_timescale
+from workforce.people import person_name
 
 #: The fields read from the timescale unless given.
 DATE_FIELDS = ("start_date", "due_date", "is_ongoing")
@@ -113,7 +114,7 @@ class Action(models.Model):
         """
         officer = self.lead_officer
         if not officer and self.lead_officer_user_id:
-            officer = self.lead_officer_user.get_full_name() or self.lead_officer_user.get_username()
+            officer = person_name(self.lead_officer_user)
         return ([officer] if officer else []) + [team.name for team in self.lead_teams.all()]
 
     def read_timescale(self) -> Timescale:

@@ -187,7 +187,9 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.period_deadline_set(period=obj, update_deadline=form.cleaned_data["update_deadline"])
+            services.period_deadline_set(
+                period=obj, user=request.user, update_deadline=form.cleaned_data["update_deadline"]
+            )
             return
         opened = services.period_open(
             strategy=obj.strategy,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from actions.services import Carried
 from outcomes.models import Strategy
 from reporting import selectors, words
 from reporting.models import CLOSED_STATUSES
-from workforce.roles import is_planner
+from workforce.roles import planner_required
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
@@ -233,8 +233,7 @@ class StrategyRefreshForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def strategy_refresh_view(request: HttpRequest, strategy: str) -> HttpResponse:
     """The refresh page (GET) and the new strategy's creation (POST), for planners."""
-    if not is_planner(request.user):
-        raise PermissionDenied("Only Organisational Planning can refresh a strategy.")
+    planner_required(request.user, "refresh a strategy")  # to read the page; the service refuses the write itself
     source = get_object_or_404(Strategy, slug=strategy)
     rows = candidates(source)
     form = StrategyRefreshForm(request.POST or None, source=source, rows=rows)
@@ -242,6 +241,7 @@ def strategy_refresh_view(request: HttpRequest, strategy: str) -> HttpResponse:
         try:
             new = services.strategy_refresh(
                 source=source,
+                user=request.user,
                 carried=form.carried(),
                 **{
                     name: form.cleaned_data[name]

@@ -18,6 +18,7 @@ from reporting.filters import ActionFilter, govuk_widgets
 from reporting.forms import ProgressUpdateForm
 from reporting.models import ProgressUpdate, ReportingPeriod
 from workforce.models import Team
+from workforce.people import person_name
 from workforce.quarters import quarter_from_slug
 from workforce.roles import user_team_ids
 
@@ -36,11 +37,6 @@ def _section(request: HttpRequest) -> str:
 
 def _with_section(url: str, section: str) -> str:
     return f"{url}?from={section}" if section != "all" else url
-
-
-def person_name(user) -> str:
-    """A person as every page names them: their full name, else their username."""
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:
