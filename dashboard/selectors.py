@@ -26,7 +26,8 @@ from outcomes.models import Outcome, Strategy
 from outcomes.selectors import MeasureFigure, measure_figures
 from reporting import origins
 from reporting import selectors as action_selectors
-from reporting.models import DmtDecision, PeriodEvent, ReportingPeriod, Status
+from reporting.models import DmtDecision, PeriodEvent, ReportingPeriod
+from reporting.words import COUNT_WORDS, NO_UPDATE
 from workforce.models import WorkforceFigure, WorkforceIndicator
 
 
@@ -158,13 +159,13 @@ class Counts:
         """
         rated = self.complete + self.on_track + self.at_risk + self.off_track + self.cancelled + self.no_update
         return [
-            ("complete", "Complete", self.complete),
-            ("on_track", "On track (Green)", self.on_track),
-            ("at_risk", "At risk (Amber)", self.at_risk),
-            ("off_track", "Off track (Red)", self.off_track),
-            ("unrated", "On hold or no rating", self.total - rated),
-            ("cancelled", "Cancelled or superseded", self.cancelled),
-            ("no_update", "No update", self.no_update),
+            ("complete", COUNT_WORDS["complete"], self.complete),
+            ("on_track", COUNT_WORDS["on_track"], self.on_track),
+            ("at_risk", COUNT_WORDS["at_risk"], self.at_risk),
+            ("off_track", COUNT_WORDS["off_track"], self.off_track),
+            ("unrated", COUNT_WORDS["unrated"], self.total - rated),
+            ("cancelled", COUNT_WORDS["cancelled"], self.cancelled),
+            ("no_update", NO_UPDATE, self.no_update),
         ]
 
     @property
@@ -418,9 +419,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
     due_next = [
         a
         for a in actions
-        if a.due_date
-        and next_start <= a.due_date <= next_end
-        and a.status_as_at not in (Status.COMPLETE, Status.CANCELLED)
+        if a.due_date and next_start <= a.due_date <= next_end and not action_selectors.is_finished(a.status_as_at)
     ]
     trend = [
         TrendRow(p, Counts.of_tallies(t for tallies in trend_tallies.get(p.pk, {}).values() for t in tallies))

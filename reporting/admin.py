@@ -9,8 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions.admin import ActionAdmin
 from actions.models import Action
 from reporting import selectors, services
-from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
-from reporting.words import rag_words, state_words
+from reporting.models import RAG, ProgressUpdate, ReportingPeriod
+from reporting.words import STATUS_FILTER_CHOICES, rag_words, state_words
 from workforce.roles import is_planner
 
 
@@ -29,7 +29,7 @@ class StatusFilter(QuarterStateFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, ("none", "No update")]
+        return STATUS_FILTER_CHOICES
 
 
 class RagFilter(QuarterStateFilter):

@@ -18,11 +18,26 @@ class Status(models.TextChoices):
 
 
 class RAG(models.TextChoices):
-    """Delivery confidence. A complete action has no RAG: it shows as complete (blue)."""
+    """Delivery confidence. A complete action has no RAG: it shows as complete (blue).
+
+    The label is the one wording of each rating: its colour word and what it means. Every
+    other wording (a tag's "Red", a count's "Off track (Red)") is made from these
+    (reporting.words).
+    """
 
     RED = "red", "Red (off track)"
     AMBER = "amber", "Amber (at risk)"
     GREEN = "green", "Green (on track)"
+
+    @property
+    def word(self) -> str:
+        """The rating's colour: "Red"."""
+        return self.label.partition(" (")[0]
+
+    @property
+    def meaning(self) -> str:
+        """What the rating means: "off track"."""
+        return self.label.partition(" (")[2].removesuffix(")")
 
 
 OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ON_HOLD]

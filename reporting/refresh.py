@@ -23,7 +23,6 @@ from actions.models import Action
 from actions.services import Carried
 from outcomes.models import Strategy
 from reporting import selectors, words
-from reporting.models import CLOSED_STATUSES
 from workforce.roles import planner_required
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -45,7 +44,7 @@ def candidates(strategy: Strategy) -> list[Candidate]:
     actions = selectors.actions_as_at([period] if period else [], Action.objects.filter(strategy=strategy))
     result = []
     for action in actions.order_by("order", "reference"):
-        unfinished = action.status_as_at not in CLOSED_STATUSES
+        unfinished = not selectors.is_finished(action.status_as_at)
         state = words.state_words(action, period) if period else "No quarter yet"
         if action.is_ongoing:
             state = f"Ongoing; {state[0].lower()}{state[1:]}"

@@ -317,3 +317,9 @@ def state_matches(action, name: str, value: str) -> bool:
     if name == "needs_update":
         return (action.status_as_at is None) == (value == "yes")
     raise ValueError(f"No state filter called {name}")
+
+
+def is_finished(status: str | None) -> bool:
+    """Whether an action with this status as at a quarter is finished (complete, or
+    cancelled or superseded): never due, never carried forward. No update is not finished."""
+    return status in CLOSED_STATUSES
