@@ -10,7 +10,7 @@ from actions.admin import ActionAdmin
 from actions.models import Action
 from reporting import selectors, services
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod
-from reporting.words import STATUS_FILTER_CHOICES, rag_words, state_words
+from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES, rag_words, state_words
 from workforce.roles import is_planner
 
 
@@ -42,7 +42,7 @@ class RagFilter(QuarterStateFilter):
 
 class YesNoFilter(QuarterStateFilter):
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return YES_NO_CHOICES
 
 
 class OverdueFilter(YesNoFilter):

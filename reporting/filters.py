@@ -8,10 +8,8 @@ from actions.models import Action
 from outcomes.models import Outcome, Strategy
 from reporting import selectors
 from reporting.models import RAG
-from reporting.words import STATUS_FILTER_CHOICES
+from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES
 from workforce.models import Team
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -29,9 +27,11 @@ class ActionFilter(django_filters.FilterSet):
         label="Status", choices=STATUS_FILTER_CHOICES, method="filter_state", empty_label="All"
     )
     rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_state", empty_label="All")
-    overdue = django_filters.ChoiceFilter(label="Overdue", choices=YES_NO, method="filter_state", empty_label="All")
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue", choices=YES_NO_CHOICES, method="filter_state", empty_label="All"
+    )
     needs_update = django_filters.ChoiceFilter(
-        label="Needs an update", choices=YES_NO, method="filter_state", empty_label="All"
+        label="Needs an update", choices=YES_NO_CHOICES, method="filter_state", empty_label="All"
     )
 
     class Meta:

@@ -14,6 +14,8 @@ NO_RATING = "No rating"
 NO_UPDATE_VALUE = "none"
 # The status filter's choices: each status, and no update.
 STATUS_FILTER_CHOICES = [*Status.choices, (NO_UPDATE_VALUE, NO_UPDATE)]
+# The choices of the yes-or-no filters (overdue, needs an update).
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
 def rag_count_words(rag: RAG) -> str:
