@@ -95,7 +95,7 @@ class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         return [path("word-import/", view, name="actions_action_word_import"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        services.action_save(action=obj, changed=form.changed_data if change else None)
+        services.action_save(action=obj, user=request.user, changed=form.changed_data if change else None)
 
     @admin.display(description="action")
     def short_description(self, obj):

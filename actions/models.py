@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from actions.timescales import Timescale, parse_timescale
+from workforce.people import person_name
 
 #: The fields read from the timescale unless given.
 DATE_FIELDS = ("start_date", "due_date", "is_ongoing")
@@ -112,8 +113,8 @@ class Action(models.Model):
         Reads `lead_officer_user` and `lead_teams.all()`: select and prefetch them for lists.
         """
         officer = self.lead_officer
-        if not officer and self.lead_officer_user is not None:
-            officer = self.lead_officer_user.get_full_name() or self.lead_officer_user.get_username()
+        if not officer and self.lead_officer_user_id:
+            officer = person_name(self.lead_officer_user)
         return ([officer] if officer else []) + [team.name for team in self.lead_teams.all()]
 
     def read_timescale(self) -> Timescale:

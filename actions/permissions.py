@@ -11,7 +11,7 @@ def can_edit_action(user: AbstractUser | AnonymousUser, action) -> bool:
 
     Reads the action's lead teams through `lead_teams.all()`, so a prefetch saves the query.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or user.pk is None:  # pk None: the scheduled job
         return False
     if is_planner(user):
         return True

@@ -11,14 +11,16 @@ from actions.models import Action
 from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 from strategy_tracker import data_version
+from workforce.roles import planner_required
 
 
-def action_save(*, action: Action, changed: Collection[str] | None = None) -> Action:
-    """Validate and save an action; its dates are read from the timescale unless given.
+def action_save(*, action: Action, user, changed: Collection[str] | None = None) -> Action:
+    """Validate and save an action, as a planner; its dates are read from the timescale unless given.
 
     ``changed`` names the fields changed on an existing action (the admin form's changed
     data); None for a new action. See ``Action.settle_dates`` for the rule.
     """
+    planner_required(user, "change the plan's actions")
     action.settle_dates(changed=changed)
     action.full_clean()
     with transaction.atomic():
@@ -52,6 +54,7 @@ def carried_timescale_error(item: Carried, period_start: date) -> str | None:
 def strategy_refresh(
     *,
     source: Strategy,
+    user,
     title: str,
     slug: str,
     period_label: str,
@@ -65,8 +68,9 @@ def strategy_refresh(
 
     Dates are read from each new timescale. All or nothing: a ValidationError (a short name
     in use, a reference twice, an action of another strategy, a timescale ending before the
-    new period starts) saves nothing.
+    new period starts) saves nothing. Refuses (PermissionDenied) anyone but a planner.
     """
+    planner_required(user, "refresh a strategy")
     errors = []
     references = [item.reference.strip() for item in carried]
     for reference in {r for r in references if references.count(r) > 1}:
@@ -127,7 +131,7 @@ def strategy_refresh(
                 notes=old.notes,
                 predecessor=old,
             )
-            action_save(action=action)
+            action_save(action=action, user=user)
             action.lead_teams.set(teams.get(old.pk, []))
         data_version.changed()
     return strategy

@@ -35,6 +35,7 @@ from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused, check_archive, max_rows
 from strategy_tracker import data_version
 from workforce.models import Team
+from workforce.roles import planner_required
 
 UNREADABLE = "The file could not be read as a Word document (.docx). Save it from Word as .docx and try again."
 TOO_LARGE = (
@@ -243,14 +244,15 @@ def _joined(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def load_plan(strategy: Strategy, tables: list[Table], mappings: list[Mapping], *, save: bool) -> list[Record]:
-    """Load the mapped rows into the strategy; every record comes back with its errors.
+def load_plan(strategy: Strategy, tables: list[Table], mappings: list[Mapping], *, user, save: bool) -> list[Record]:
+    """Load the mapped rows into the strategy, as a planner; every record comes back with its errors.
 
     All in one transaction: it is kept only when ``save`` is True and no record has an error.
     """
+    planner_required(user, "import a plan")
     records = records_from(tables, mappings)
     with transaction.atomic():
-        _Loader(strategy).load(records)
+        _Loader(strategy, user).load(records)
         if not save or any(record.errors for record in records):
             transaction.set_rollback(True)
         data_version.changed()  # nothing if rolled back (a preview)
@@ -258,8 +260,8 @@ def load_plan(strategy: Strategy, tables: list[Table], mappings: list[Mapping], 
 
 
 class _Loader:
-    def __init__(self, strategy: Strategy):
-        self.strategy = strategy
+    def __init__(self, strategy: Strategy, user):
+        self.strategy, self.user = strategy, user
         self.outcomes = {o.title.casefold(): o for o in strategy.outcomes.all()}
         self.outcome_numbers = {o.number: o for o in self.outcomes.values()}
         self.teams = {team.name.casefold(): team for team in Team.objects.all()}
@@ -319,7 +321,7 @@ class _Loader:
         if record.errors:
             action.settle_dates()  # for the preview
             return
-        services.action_save(action=action)
+        services.action_save(action=action, user=self.user)
         action.lead_teams.set(teams)
 
     def outcome(self, text: str, record: Record) -> Outcome | None:

@@ -148,7 +148,7 @@ def word_import_view(model_admin, request):
     if not mapping.is_valid():
         return _render(request, context, "map", mapping=mapping, strategy=strategy)
     save = step == "save"
-    records = load_plan(strategy, held["tables"], mapping.mappings(), save=save)
+    records = load_plan(strategy, held["tables"], mapping.mappings(), user=request.user, save=save)
     failed = [record for record in records if record.errors]
     if save and not failed and records:
         cache.delete(_key(request, token))

@@ -18,6 +18,7 @@ from outcomes.models import Outcome, Strategy
 from reporting import origins
 from reporting import selectors as action_selectors
 from reporting.models import ReportingPeriod
+from reporting.words import COUNT_WORDS, NO_UPDATE
 
 # The headline's rows, in the order the DMT reads them: (key, label, list filter). Defined
 # with the list that names a count it was reached from (reporting.origins).
@@ -94,13 +95,13 @@ class Counts:
         """
         rated = self.complete + self.on_track + self.at_risk + self.off_track + self.cancelled + self.no_update
         return [
-            ("complete", "Complete", self.complete),
-            ("on_track", "On track (Green)", self.on_track),
-            ("at_risk", "At risk (Amber)", self.at_risk),
-            ("off_track", "Off track (Red)", self.off_track),
-            ("unrated", "On hold or no rating", self.total - rated),
-            ("cancelled", "Cancelled or superseded", self.cancelled),
-            ("no_update", "No update", self.no_update),
+            ("complete", COUNT_WORDS["complete"], self.complete),
+            ("on_track", COUNT_WORDS["on_track"], self.on_track),
+            ("at_risk", COUNT_WORDS["at_risk"], self.at_risk),
+            ("off_track", COUNT_WORDS["off_track"], self.off_track),
+            ("unrated", COUNT_WORDS["unrated"], self.total - rated),
+            ("cancelled", COUNT_WORDS["cancelled"], self.cancelled),
+            ("no_update", NO_UPDATE, self.no_update),
         ]
 
     @property

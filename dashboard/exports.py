@@ -20,7 +20,7 @@ from dashboard.collector import collector_paused
 from dashboard.counting import HEADLINE
 from dashboard.report_types import Report
 from outcomes.spreadsheets import append_row
-from reporting.words import closed_words, rag_words, status_words
+from reporting.words import closed_words, rag_colour, rag_words, status_words
 
 
 def filename(report: Report, extension: str) -> str:
@@ -55,15 +55,6 @@ WHOLE_NUMBER = "#,##0"
 POUNDS = "#,##0.00"
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-# RAG cells: the words, on the colours the report uses (GOV.UK tag colours, dark text).
-RAG_FILLS = {
-    "Red": "F4CDC6",
-    "Amber": "FCD6C3",
-    "Green": "CCE2D8",
-    "Complete": "BBD4EA",
-    "No update": "E5E6E7",
-    "No rating": "E5E6E7",
-}
 
 
 def _table(sheet, name: str, header: list[str], rows: list[list], widths: dict[int, int]) -> None:
@@ -115,13 +106,13 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict
     return sheet
 
 
-def _colour_rag(sheet, header: list[str], column: str = "RAG") -> None:
-    """Fill each RAG cell with its colour; the cell keeps its words."""
+def _colour_rag(sheet, header: list[str], actions, column: str = "RAG") -> None:
+    """Fill each action's RAG cell (its rows from the second) with its state's colour, the
+    report's own (reporting.words); the cell keeps its words."""
     index = header.index(column) + 1
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-        colour = RAG_FILLS.get(cell.value)
-        if colour:
-            cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+    for (cell,), action in zip(sheet.iter_rows(min_row=2, min_col=index, max_col=index), actions, strict=False):
+        colour = rag_colour(action.status_as_at, action.rag_as_at)
+        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
 
 
 def _decision_words(decision) -> str:
@@ -288,13 +279,13 @@ def report_xlsx(report: Report) -> bytes:
     success, against their targets), Risks."""
     workbook = Workbook()
     _summary(workbook, report)
-    for title, rows in (
-        ("Exceptions", (_action_row(a) for a in report.exceptions)),
-        ("Due next quarter", _due_next_rows(report)),
-        ("Actions", (_action_row(a) for a in report.actions)),
+    for title, rows, actions in (
+        ("Exceptions", (_action_row(a) for a in report.exceptions), report.exceptions),
+        ("Due next quarter", _due_next_rows(report), report.due_next),
+        ("Actions", (_action_row(a) for a in report.actions), report.actions),
     ):
         sheet = _sheet(workbook, title, ACTION_HEADER, rows, ACTION_WIDTHS)
-        _colour_rag(sheet, ACTION_HEADER)
+        _colour_rag(sheet, ACTION_HEADER, actions)
     _sheet(
         workbook,
         "Indicators",

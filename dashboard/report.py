@@ -16,7 +16,7 @@ from dashboard.report_types import OutcomeRow, Report, ReportAction, SummaryRow,
 from outcomes.models import Strategy
 from outcomes.selectors import measure_figures
 from reporting import selectors as action_selectors
-from reporting.models import PeriodEvent, ReportingPeriod, Status
+from reporting.models import PeriodEvent, ReportingPeriod
 
 
 def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[ReportingPeriod]) -> Report:
@@ -75,9 +75,7 @@ def report_build(strategy: Strategy, period: ReportingPeriod, periods: list[Repo
     due_next = [
         a
         for a in actions
-        if a.due_date
-        and next_start <= a.due_date <= next_end
-        and a.status_as_at not in (Status.COMPLETE, Status.CANCELLED)
+        if a.due_date and next_start <= a.due_date <= next_end and not action_selectors.is_finished(a.status_as_at)
     ]
     trend = [
         TrendRow(p, Counts.of_tallies(t for tallies in trend_tallies.get(p.pk, {}).values() for t in tallies))

@@ -12,7 +12,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from actions.models import Action
 from outcomes.models import Strategy, SuccessMeasure
 from reporting import decisions, selectors, words
-from reporting.models import CLOSED_STATUSES, ProgressUpdate, ReportingPeriod
+from reporting.models import ProgressUpdate, ReportingPeriod
 from workforce.models import Team
 from workforce.quarters import Quarter
 from workforce.roles import user_team_ids
@@ -145,7 +145,7 @@ def refresh_candidates(strategy: Strategy) -> list[Candidate]:
     actions = selectors.actions_as_at([period] if period else [], Action.objects.filter(strategy=strategy))
     result = []
     for action in actions.order_by("order", "reference"):
-        unfinished = action.status_as_at not in CLOSED_STATUSES
+        unfinished = not selectors.is_finished(action.status_as_at)
         state = words.state_words(action, period) if period else "No quarter yet"
         if action.is_ongoing:
             state = f"Ongoing; {state[0].lower()}{state[1:]}"

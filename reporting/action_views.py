@@ -17,6 +17,7 @@ from reporting import action_selectors, origins, selectors, services
 from reporting.filters import ActionFilter, govuk_widgets
 from reporting.forms import ProgressUpdateForm
 from reporting.models import ReportingPeriod
+from workforce.people import person_name
 from workforce.quarters import quarter_from_slug
 
 PAGE_SIZE = 25
@@ -34,11 +35,6 @@ def _section(request: HttpRequest) -> str:
 
 def _with_section(url: str, section: str) -> str:
     return f"{url}?from={section}" if section != "all" else url
-
-
-def person_name(user) -> str:
-    """A person as every page names them: their full name, else their username."""
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _get_action(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Action:

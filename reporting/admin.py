@@ -9,8 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions.admin import ActionAdmin
 from actions.models import Action
 from reporting import selectors, services
-from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
-from reporting.words import rag_words, state_words
+from reporting.models import RAG, ProgressUpdate, ReportingPeriod
+from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES, rag_words, state_words
 from workforce.roles import is_planner
 
 
@@ -29,7 +29,7 @@ class StatusFilter(QuarterStateFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, ("none", "No update")]
+        return STATUS_FILTER_CHOICES
 
 
 class RagFilter(QuarterStateFilter):
@@ -42,7 +42,7 @@ class RagFilter(QuarterStateFilter):
 
 class YesNoFilter(QuarterStateFilter):
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return YES_NO_CHOICES
 
 
 class OverdueFilter(YesNoFilter):
@@ -185,7 +185,9 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.period_deadline_set(period=obj, update_deadline=form.cleaned_data["update_deadline"])
+            services.period_deadline_set(
+                period=obj, user=request.user, update_deadline=form.cleaned_data["update_deadline"]
+            )
             return
         opened = services.period_open(
             strategy=obj.strategy,

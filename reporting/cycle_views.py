@@ -1,25 +1,28 @@
 """Organisational Planning's pages for the quarterly cycle: each strategy's returns, closing
-and reopening a quarter, and reminding the leads who have not reported. Planners only."""
+and reopening a quarter, and reminding the leads who have not reported. Planners only: the
+pages are read by planners, and each write's service refuses anyone else itself (the one
+rule is workforce.roles); a view turns a refusal into a page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reporting import returns, selectors, services
+from reporting import reminders, returns, selectors, services
 from reporting.cycle_forms import PeriodCloseForm, PeriodReopenForm, RemindersSendForm, ReturnsFilterForm
-from reporting.models import ReportingPeriod
+from reporting.models import Reminder, ReportingPeriod
 from reporting.reminders import REMIND_AGAIN_AFTER, missing_actions, reminders_plan, reminders_send
+from workforce.people import person_name
 from workforce.quarters import quarter_from_slug
-from workforce.roles import is_planner
+from workforce.roles import planner_required
 
 
 def _require_planner(request: HttpRequest) -> None:
-    if not is_planner(request.user):
-        raise PermissionDenied("Only Organisational Planning can run the quarterly cycle.")
+    """Who may read the cycle's pages: the rule the services apply to its writes."""
+    planner_required(request.user, "run the quarterly cycle")
 
 
 def planner_period(request: HttpRequest, strategy: str, quarter: str) -> tuple[ReportingPeriod, list[ReportingPeriod]]:
@@ -145,7 +148,7 @@ def returns_reminders(request: HttpRequest, strategy: str, quarter: str) -> Http
         try:
             result = reminders_send(
                 period,
-                sent_by=request.user,
+                user=request.user,
                 force=form.cleaned_data["force"],
                 base_url=request.build_absolute_uri("/"),
             )
@@ -179,4 +182,19 @@ def _report_sent(request: HttpRequest, result) -> None:
     elif not result.failed:
         messages.info(request, "Nobody was emailed: nobody else needs reminding.")
     for recipient, error in result.failed:
-        messages.error(request, f"The reminder to {returns.person_name(recipient)} could not be sent: {error}")
+        messages.error(request, f"The reminder to {person_name(recipient)} could not be sent: {error}")
+
+
+@login_required
+@require_POST
+def reminder_resend(request: HttpRequest, strategy: str, quarter: str, reminder: int) -> HttpResponse:
+    """Send a reminder that failed again, from the returns page."""
+    period, _ = planner_period(request, strategy, quarter)
+    failed = get_object_or_404(Reminder.objects.select_related("recipient"), pk=reminder, period=period)
+    try:
+        result = reminders.reminder_resend(reminder=failed, user=request.user, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _report_sent(request, result)
+    return redirect(_returns_url(period) + "#reminders")

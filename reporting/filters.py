@@ -7,10 +7,9 @@ from django.db.models import Q
 from actions.models import Action
 from outcomes.models import Outcome, Strategy
 from reporting import selectors
-from reporting.models import RAG, Status
+from reporting.models import RAG
+from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES
 from workforce.models import Team
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -25,12 +24,14 @@ class ActionFilter(django_filters.FilterSet):
         label="Lead team", field_name="lead_teams", queryset=Team.objects.only("id", "name"), empty_label="All"
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=[*Status.choices, ("none", "No update")], method="filter_state", empty_label="All"
+        label="Status", choices=STATUS_FILTER_CHOICES, method="filter_state", empty_label="All"
     )
     rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_state", empty_label="All")
-    overdue = django_filters.ChoiceFilter(label="Overdue", choices=YES_NO, method="filter_state", empty_label="All")
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue", choices=YES_NO_CHOICES, method="filter_state", empty_label="All"
+    )
     needs_update = django_filters.ChoiceFilter(
-        label="Needs an update", choices=YES_NO, method="filter_state", empty_label="All"
+        label="Needs an update", choices=YES_NO_CHOICES, method="filter_state", empty_label="All"
     )
 
     class Meta:

@@ -18,11 +18,26 @@ class Status(models.TextChoices):
 
 
 class RAG(models.TextChoices):
-    """Delivery confidence. A complete action has no RAG: it shows as complete (blue)."""
+    """Delivery confidence. A complete action has no RAG: it shows as complete (blue).
+
+    The label is the one wording of each rating: its colour word and what it means. Every
+    other wording (a tag's "Red", a count's "Off track (Red)") is made from these
+    (reporting.words).
+    """
 
     RED = "red", "Red (off track)"
     AMBER = "amber", "Amber (at risk)"
     GREEN = "green", "Green (on track)"
+
+    @property
+    def word(self) -> str:
+        """The rating's colour: "Red"."""
+        return self.label.partition(" (")[0]
+
+    @property
+    def meaning(self) -> str:
+        """What the rating means: "off track"."""
+        return self.label.partition(" (")[2].removesuffix(")")
 
 
 OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ON_HOLD]
@@ -192,7 +207,16 @@ class RecordedState(models.Model):
 
 
 class Reminder(models.Model):
-    """An email reminding one person of the actions they still have to update in a quarter."""
+    """An email reminding one person of the actions they still have to update in a quarter.
+
+    Recorded before the email goes (sending), outside any lock it is sent, then marked sent
+    or failed with what the mail server said (reporting.reminders).
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
 
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name="quarter"
@@ -210,6 +234,13 @@ class Reminder(models.Model):
         related_name="+",
         verbose_name="sent by",
         help_text="Blank when the scheduled job sent it.",
+    )
+    state = models.CharField("state", max_length=10, choices=State.choices, default=State.SENT)
+    send_error = models.TextField(
+        "why it was not sent",
+        blank=True,
+        max_length=1000,
+        help_text="What went wrong when the email could not be sent; it can be sent again from the returns page.",
     )
 
     class Meta:

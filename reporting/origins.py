@@ -11,21 +11,24 @@ from django.http import QueryDict
 
 from outcomes.models import Outcome, Strategy
 from reporting.models import RAG, ReportingPeriod, Status
+from reporting.words import COUNT_WORDS, NO_UPDATE_VALUE
 
 # The report's counts in the order the DMT reads them: (key, label, list filters). The
-# dashboard's headline is this list; a filtered list is named from it.
-COUNTS: list[tuple[str, str, dict[str, str]]] = [
-    ("total", "Actions", {}),
-    ("complete", "Complete", {"status": Status.COMPLETE}),
-    ("on_track", "On track (Green)", {"rag": RAG.GREEN}),
-    ("at_risk", "At risk (Amber)", {"rag": RAG.AMBER}),
-    ("off_track", "Off track (Red)", {"rag": RAG.RED}),
-    ("not_started", "Not started", {"status": Status.NOT_STARTED}),
-    ("on_hold", "On hold", {"status": Status.ON_HOLD}),
-    ("cancelled", "Cancelled or superseded", {"status": Status.CANCELLED}),
-    ("overdue", "Overdue", {"overdue": "yes"}),
-    ("no_update", "No update this quarter", {"status": "none"}),
-]
+# dashboard's headline is this list; a filtered list is named from it. The words are
+# reporting.words.COUNT_WORDS.
+_FILTERS: dict[str, dict[str, str]] = {
+    "total": {},
+    "complete": {"status": Status.COMPLETE},
+    "on_track": {"rag": RAG.GREEN},
+    "at_risk": {"rag": RAG.AMBER},
+    "off_track": {"rag": RAG.RED},
+    "not_started": {"status": Status.NOT_STARTED},
+    "on_hold": {"status": Status.ON_HOLD},
+    "cancelled": {"status": Status.CANCELLED},
+    "overdue": {"overdue": "yes"},
+    "no_update": {"status": NO_UPDATE_VALUE},
+}
+COUNTS: list[tuple[str, str, dict[str, str]]] = [(key, COUNT_WORDS[key], filters) for key, filters in _FILTERS.items()]
 
 # What a report's link puts in the address besides the count's own filters.
 PLACE = ("strategy", "quarter", "outcome")

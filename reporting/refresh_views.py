@@ -7,7 +7,7 @@ the write `actions.services.strategy_refresh`.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,15 +17,14 @@ from actions import services
 from outcomes.models import Strategy
 from reporting.action_selectors import refresh_candidates
 from reporting.refresh_forms import StrategyRefreshForm
-from workforce.roles import is_planner
+from workforce.roles import planner_required
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def strategy_refresh_view(request: HttpRequest, strategy: str) -> HttpResponse:
     """The refresh page (GET) and the new strategy's creation (POST), for planners."""
-    if not is_planner(request.user):
-        raise PermissionDenied("Only Organisational Planning can refresh a strategy.")
+    planner_required(request.user, "refresh a strategy")  # to read the page; the service refuses the write itself
     source = get_object_or_404(Strategy, slug=strategy)
     rows = refresh_candidates(source)
     form = StrategyRefreshForm(request.POST or None, source=source, rows=rows)
@@ -33,6 +32,7 @@ def strategy_refresh_view(request: HttpRequest, strategy: str) -> HttpResponse:
         try:
             new = services.strategy_refresh(
                 source=source,
+                user=request.user,
                 carried=form.carried(),
                 **{
                     name: form.cleaned_data[name]

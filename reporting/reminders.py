@@ -1,8 +1,15 @@
 """Reminders: one email to each person who leads an action still missing its update in a
 quarter, listing exactly those actions. Nobody is reminded about a quarter twice within
-`REMIND_AGAIN_AFTER` unless forced. Used by the returns page and `send_update_reminders`."""
+`REMIND_AGAIN_AFTER` unless forced. Used by the returns page and `send_update_reminders`.
+
+Each reminder is recorded (sending) in a short transaction that locks the quarter, so two
+senders at once never email the same person; the emails go after that commit, outside any
+lock, so a slow mail server (`EMAIL_TIMEOUT`) holds up no manager's save. Each reminder is
+then marked sent, or failed with what went wrong, and a failed one can be sent again.
+"""
 
 import logging
+import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,11 +25,15 @@ from django.utils import timezone
 from actions.models import Action
 from reporting import selectors
 from reporting.models import Reminder, ReportingPeriod
-from reporting.returns import people_who_can_update, person_name
+from reporting.returns import people_who_can_update
+from workforce.people import person_name
+from workforce.roles import planner_required, recorded_user
 
 logger = logging.getLogger(__name__)
 
 REMIND_AGAIN_AFTER = timedelta(days=3)
+# A reminder that counts as reminding its person: being sent, or sent. A failed one does not.
+REMINDED = [Reminder.State.SENDING, Reminder.State.SENT]
 
 
 @dataclass
@@ -42,6 +53,9 @@ class PlannedReminder:
 
 @dataclass
 class RemindersSent:
+    """What a send did. Filled once the emails have gone: at once, when the send is not inside
+    a caller's transaction; else when that transaction commits."""
+
     sent: list[PlannedReminder] = field(default_factory=list)
     failed: list[tuple[object, str]] = field(default_factory=list)  # (recipient, what went wrong)
 
@@ -110,7 +124,7 @@ def reminder_message(plan: PlannedReminder, period: ReportingPeriod, *, base_url
             }
             for a in plan.actions
         ],
-        "sent_by": person_name(sent_by) if sent_by is not None else "",
+        "sent_by": person_name(sent_by),
     }
     message = EmailMultiAlternatives(
         subject=reminder_subject(period, len(plan.actions)),
@@ -123,44 +137,176 @@ def reminder_message(plan: PlannedReminder, period: ReportingPeriod, *, base_url
     return message
 
 
-def reminders_send(
-    period: ReportingPeriod, *, sent_by=None, force: bool = False, base_url: str | None = None
-) -> RemindersSent:
-    """Email everyone `reminders_plan` names and record a `Reminder` for each email sent.
+def reminders_send(period: ReportingPeriod, *, user, force: bool = False, base_url: str | None = None) -> RemindersSent:
+    """Email everyone `reminders_plan` names, as a planner or the scheduled job, recording a
+    `Reminder` for each.
 
-    Each email is sent inside its own transaction that locks the quarter and records the
-    reminder, so a reminder is recorded exactly when its email went, two senders at once
-    cannot email the same person twice, and a failed email is reported without stopping the
-    rest. `base_url` starts the links (the request's own address on the returns page);
-    without it, the `SITE_URL` setting. Refuses (ValidationError) a closed quarter.
+    Each reminder is recorded in its own short transaction that locks the quarter and checks
+    that nobody else reminded the person meanwhile (since this send started, when forced),
+    so two senders at once never email the same person. The emails go after those commit,
+    outside the lock, on one connection; a failed one is recorded on its reminder and
+    reported without stopping the rest. `base_url` starts the links (the request's own
+    address on the returns page); without it, the `SITE_URL` setting. Refuses
+    (PermissionDenied) anyone else, and (ValidationError) a closed quarter.
     """
+    planner_required(user, "send reminders", scheduled=True)
     if not period.is_open:
         raise ValidationError(f"{period} is closed: nobody needs reminding.", code="closed")
     base_url = (base_url or site_url()).rstrip("/")
+    sent_by = recorded_user(user)
+    started = timezone.now()
+    claimed = []
+    for plan in reminders_plan(period, force=force, now=started):
+        reminder = _claim(period, plan.recipient, plan.actions, sent_by=sent_by, since=started if force else None)
+        if reminder is _CLOSED:
+            break
+        if reminder is not None:
+            plan.reminder = reminder
+            claimed.append(plan)
     result = RemindersSent()
-    with get_connection() as connection:
-        for plan in reminders_plan(period, force=force):
-            try:
-                with transaction.atomic():
-                    locked = ReportingPeriod.objects.select_for_update().select_related("strategy").get(pk=period.pk)
-                    if not locked.is_open:
-                        break
-                    if not force and _recent_reminders(locked, [plan.recipient.pk], timezone.now()).exists():
-                        continue  # someone else's send got there first
-                    reminder = Reminder.objects.create(period=locked, recipient=plan.recipient, sent_by=sent_by)
-                    reminder.actions.set(plan.actions)
-                    message = reminder_message(plan, locked, base_url=base_url, sent_by=sent_by)
-                    message.connection = connection
-                    message.send()
-            except Exception as error:  # whatever the mail server says: report it, carry on with the rest
-                logger.exception("Reminder to %s for %s not sent", plan.recipient, period)
-                result.failed.append((plan.recipient, str(error) or error.__class__.__name__))
-            else:
-                plan.reminder = reminder
-                result.sent.append(plan)
+    # After the records commit: at once, unless a caller's transaction is still open.
+    transaction.on_commit(lambda: _deliver(claimed, period, base_url=base_url, sent_by=sent_by, result=result))
     return result
 
 
+def reminder_resend(*, reminder: Reminder, user, base_url: str | None = None) -> RemindersSent:
+    """Send a failed reminder again, as a planner, listing those of its actions that still
+    have no update in the quarter; the reminder is marked sent or failed afresh.
+
+    Refuses (PermissionDenied) anyone else; (ValidationError) a reminder that did not fail,
+    a closed quarter, or one whose actions have all been updated since.
+    """
+    planner_required(user, "send reminders")
+    period = ReportingPeriod.objects.select_related("strategy").get(pk=reminder.period_id)
+    if not period.is_open:
+        raise ValidationError(f"{period} is closed: nobody needs reminding.", code="closed")
+    listed = set(reminder.actions.values_list("pk", flat=True))
+    actions = [action for action in missing_actions(period) if action.pk in listed]
+    recipient = reminder.recipient
+    if not recipient.is_active or not recipient.email:
+        raise ValidationError(
+            f"{person_name(recipient)} cannot be reminded: their account is deactivated or has no email address.",
+            code="unreachable",
+        )
+    if not actions:
+        raise ValidationError(
+            f"{person_name(recipient)} has updated every action the reminder listed: nothing to send again.",
+            code="nothing_missing",
+        )
+    plan = PlannedReminder(recipient=recipient, actions=actions)
+    sent_by = recorded_user(user)
+    claimed = _claim(period, recipient, actions, sent_by=sent_by, since=None, failed=reminder)
+    if claimed is _CLOSED:
+        raise ValidationError(f"{period} is closed: nobody needs reminding.", code="closed")
+    if claimed is None:
+        raise ValidationError(
+            f"The reminder to {person_name(recipient)} is not one that failed: it was sent, or is being sent again.",
+            code="not_failed",
+        )
+    plan.reminder = claimed
+    result = RemindersSent()
+    base_url = (base_url or site_url()).rstrip("/")
+    transaction.on_commit(lambda: _deliver([plan], period, base_url=base_url, sent_by=sent_by, result=result))
+    return result
+
+
+_CLOSED = object()  # what `_claim` gives when the quarter closed meanwhile
+
+
+def _claim(period, recipient, actions, *, sent_by, since: datetime | None, failed: Reminder | None = None):
+    """Record a reminder (sending) to `recipient` about `actions`, in a transaction that locks
+    the quarter: None if someone else reminded them meanwhile (within `REMIND_AGAIN_AFTER`,
+    or since `since` when given); with `failed`, that failed reminder claimed again, None
+    unless it is still failed. `_CLOSED` if the quarter closed meanwhile."""
+    with transaction.atomic():
+        # The lock is a write, first thing: a row lock on PostgreSQL as SELECT ... FOR UPDATE
+        # takes, and the database's write lock at once on SQLite, so a second sender waits
+        # for this short transaction (the busy timeout) instead of failing with "database is
+        # locked" when it writes after reading, as a transaction that starts with a read does.
+        if not ReportingPeriod.objects.filter(pk=period.pk, state=ReportingPeriod.State.OPEN).update(
+            state=ReportingPeriod.State.OPEN
+        ):
+            return _CLOSED
+        now = timezone.now()
+        if failed is not None:
+            claimed = Reminder.objects.filter(pk=failed.pk, state=Reminder.State.FAILED).update(
+                state=Reminder.State.SENDING, send_error="", sent_at=now, sent_by=sent_by
+            )
+            if not claimed:
+                return None
+            reminder = Reminder.objects.get(pk=failed.pk)
+        else:
+            recent = _recent_reminders(period, [recipient.pk], now)
+            if since is not None:
+                recent = recent.filter(sent_at__gte=since)
+            if recent.exists():
+                return None  # someone else's send got there first
+            reminder = Reminder.objects.create(
+                period=period, recipient=recipient, sent_by=sent_by, state=Reminder.State.SENDING
+            )
+        reminder.actions.set(actions)
+    return reminder
+
+
+def _deliver(plans: list[PlannedReminder], period: ReportingPeriod, *, base_url: str, sent_by, result) -> None:
+    """Send the claimed reminders' emails on one connection, outside any transaction, and
+    mark each sent or failed (one short write each). Whatever the mail server says is
+    recorded and reported; nothing is raised."""
+    if not plans:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # the server cannot be reached: every reminder failed
+        for plan in plans:
+            _failed(plan, period, error, result)
+        return
+    try:
+        for plan in plans:
+            message = reminder_message(plan, period, base_url=base_url, sent_by=sent_by)
+            message.connection = connection
+            try:
+                message.send()
+            except Exception as error:  # report it, carry on with the rest
+                _failed(plan, period, error, result)
+            else:
+                assert plan.reminder is not None  # recorded before any is sent
+                Reminder.objects.filter(pk=plan.reminder.pk).update(state=Reminder.State.SENT)
+                plan.reminder.state = Reminder.State.SENT
+                result.sent.append(plan)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the emails have gone or are recorded as failed: nothing to undo
+            logger.exception("Closing the mail connection after the reminders for %s failed", period)
+
+
+def _failed(plan: PlannedReminder, period: ReportingPeriod, error: Exception, result: RemindersSent) -> None:
+    logger.error("Reminder to %s for %s not sent", plan.recipient, period, exc_info=error)
+    words = error_words(error)[: Reminder._meta.get_field("send_error").max_length]
+    assert plan.reminder is not None  # recorded before any is sent
+    Reminder.objects.filter(pk=plan.reminder.pk).update(state=Reminder.State.FAILED, send_error=words)
+    plan.reminder.state, plan.reminder.send_error = Reminder.State.FAILED, words
+    result.failed.append((plan.recipient, words))
+
+
+def error_words(error: Exception) -> str:
+    """What went wrong with an email, in words for the returns page: the mail server's own
+    reply where it gave one ("manager@example.gov.uk refused: 550 Mailbox unavailable")."""
+
+    def text(reply) -> str:
+        return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{to} refused: {code} {text(reply)}" for to, (code, reply) in error.recipients.items())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"The mail server said: {error.smtp_code} {text(error.smtp_error)}"
+    return str(error) or error.__class__.__name__
+
+
 def _recent_reminders(period: ReportingPeriod, recipient_ids: list[int], now: datetime):
-    """The reminders about the quarter sent to these people within `REMIND_AGAIN_AFTER`."""
-    return Reminder.objects.filter(period=period, recipient_id__in=recipient_ids, sent_at__gt=now - REMIND_AGAIN_AFTER)
+    """The reminders about the quarter that reminded these people (sent, or being sent)
+    within `REMIND_AGAIN_AFTER`; a failed one reminded nobody."""
+    return Reminder.objects.filter(
+        period=period, recipient_id__in=recipient_ids, sent_at__gt=now - REMIND_AGAIN_AFTER, state__in=REMINDED
+    )

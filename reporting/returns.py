@@ -20,15 +20,11 @@ from outcomes.models import Strategy
 from reporting import selectors
 from reporting.models import PeriodEvent, Reminder, ReportingPeriod
 from workforce.models import TeamMembership
+from workforce.people import person_name
 
 User = get_user_model()
 
 NO_LEAD = "none"
-
-
-def person_name(user) -> str:
-    """A person as the pages and emails name them: their full name, else their username."""
-    return user.get_full_name() or user.get_username()
 
 
 def strategy_periods(strategy_slug: str) -> list[ReportingPeriod]:
@@ -121,6 +117,11 @@ class Returns:
         if days > 0:
             return "due tomorrow" if days == 1 else f"due in {days:,} days"
         return f"overdue by {-days:,} day{'s' if days != -1 else ''}"
+
+    @property
+    def failed_reminders(self) -> list[Reminder]:
+        """The quarter's reminders whose email could not be sent, newest first."""
+        return [reminder for reminder in self.reminders if reminder.state == Reminder.State.FAILED]
 
     @property
     def lead_choices(self) -> list[tuple[str, str]]:

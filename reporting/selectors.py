@@ -356,6 +356,12 @@ def state_matches(action, name: str, value: str) -> bool:
     raise ValueError(f"No state filter called {name}")
 
 
+def is_finished(status: str | None) -> bool:
+    """Whether an action with this status as at a quarter is finished (complete, or
+    cancelled or superseded): never due, never carried forward. No update is not finished."""
+    return status in CLOSED_STATUSES
+
+
 # --- The DMT meeting ---------------------------------------------------------------------------
 
 

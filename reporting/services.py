@@ -16,7 +16,7 @@ from reporting import selectors
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
 from strategy_tracker import data_version
 from workforce.quarters import Quarter
-from workforce.roles import is_planner
+from workforce.roles import planner_required
 
 
 @dataclass
@@ -176,7 +176,8 @@ def period_open(
     confirm_outside: bool = False,
     reason: str = "",
 ) -> ReportingPeriod:
-    """Open a quarter of one strategy for updates; no other strategy's quarters change."""
+    """Open a quarter of one strategy for updates, as a planner; no other strategy's quarters change."""
+    planner_required(user, "open a quarter")
     period_open_check(strategy=strategy, year=year, number=number, confirm_outside=confirm_outside, reason=reason)
     with transaction.atomic():
         period = ReportingPeriod(
@@ -195,8 +196,9 @@ def period_open(
     return period
 
 
-def period_deadline_set(*, period: ReportingPeriod, update_deadline: date | None) -> ReportingPeriod:
-    """Change the date managers should update by, while the quarter is open."""
+def period_deadline_set(*, period: ReportingPeriod, user, update_deadline: date | None) -> ReportingPeriod:
+    """Change the date managers should update by, as a planner, while the quarter is open."""
+    planner_required(user, "change a quarter's update deadline")
     with transaction.atomic():
         locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if not locked.is_open:
@@ -208,7 +210,8 @@ def period_deadline_set(*, period: ReportingPeriod, update_deadline: date | None
 
 
 def period_close(*, period: ReportingPeriod, user) -> ReportingPeriod:
-    """Close a quarter once its report has gone to DMT; its updates then never change."""
+    """Close a quarter once its report has gone to DMT, as a planner; its updates then never change."""
+    planner_required(user, "close a quarter")
     with transaction.atomic():
         locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if not locked.is_open:
@@ -250,7 +253,8 @@ def period_states_record(period: ReportingPeriod, *, at: datetime | None = None)
 
 
 def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
-    """Reopen a closed quarter, for a reason that is recorded and shown on its report."""
+    """Reopen a closed quarter, as a planner, for a reason that is recorded and shown on its report."""
+    planner_required(user, "reopen a quarter")
     if not (reason or "").strip():
         raise ValidationError({"reason": ValidationError("Enter why the quarter is being reopened", code="required")})
     with transaction.atomic():
@@ -281,8 +285,7 @@ def key_messages_set(*, period: ReportingPeriod, user, key_messages: str, strate
 
     A closed quarter's report never changes, so its key messages are refused (PermissionDenied).
     """
-    if not is_planner(user):
-        raise PermissionDenied("Only Organisational Planning writes the key messages.")
+    planner_required(user, "write the key messages")
     with transaction.atomic():
         locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if not locked.is_open:
@@ -313,8 +316,7 @@ def dmt_decision_record(*, update: ProgressUpdate, user, outcome: str, note: str
     decisions are fixed (`dmt_decision_open`); refuses (ValidationError) an update that
     asked for no help.
     """
-    if not is_planner(user):
-        raise PermissionDenied("Only Organisational Planning records DMT's decisions.")
+    planner_required(user, "record DMT's decisions")
     if update.rag != RAG.RED or not (update.help_needed or "").strip():
         raise ValidationError("DMT decides on the help asked by a Red action.", code="no_request")
     with transaction.atomic():

@@ -15,6 +15,11 @@ urlpatterns = [
     path("returns/<slug:strategy>/<slug:quarter>/close/", cycle_views.returns_close, name="returns_close"),
     path("returns/<slug:strategy>/<slug:quarter>/reopen/", cycle_views.returns_reopen, name="returns_reopen"),
     path("returns/<slug:strategy>/<slug:quarter>/reminders/", cycle_views.returns_reminders, name="returns_reminders"),
+    path(
+        "returns/<slug:strategy>/<slug:quarter>/reminders/<int:reminder>/resend/",
+        cycle_views.reminder_resend,
+        name="reminder_resend",
+    ),
     # The yearly refresh: a new strategy made from this one, chosen actions carried forward.
     path("strategies/<slug:strategy>/refresh/", refresh_views.strategy_refresh_view, name="strategy_refresh"),
     # The DMT meeting: key messages and DMT's decisions on requests for help.

@@ -1,12 +1,55 @@
-"""The words for a status, a RAG rating, when an action is due and when a quarter closed: one
-place for the lists, the dashboard, the admin, the PDF and the spreadsheet."""
+"""The words for a status, a RAG rating, when an action is due and when a quarter closed, and
+the colours of the states: one place for the lists, the dashboard, the admin, the filters,
+the PDF and the spreadsheet. The statuses' and ratings' own words are their choices' labels
+(reporting.models); everything here is made from them."""
 
 from django.utils import dateformat, timezone
 
 from reporting.models import RAG, Status
 
-RAG_WORDS: dict[str | None, str] = {RAG.RED: "Red", RAG.AMBER: "Amber", RAG.GREEN: "Green"}
+RAG_WORDS: dict[str | None, str] = {rag: rag.word for rag in RAG}
 NO_UPDATE = "No update"
+NO_RATING = "No rating"
+# The filter value for "no update in the quarter" (reporting.selectors.filter_status).
+NO_UPDATE_VALUE = "none"
+# The status filter's choices: each status, and no update.
+STATUS_FILTER_CHOICES = [*Status.choices, (NO_UPDATE_VALUE, NO_UPDATE)]
+# The choices of the yes-or-no filters (overdue, needs an update).
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+
+
+def rag_count_words(rag: RAG) -> str:
+    """A count of actions with the rating, as the report heads it: "Off track (Red)"."""
+    return f"{rag.meaning.capitalize()} ({rag.word})"
+
+
+# The report's counts in words, by key (reporting.origins.COUNTS, the charts' segments).
+COUNT_WORDS = {
+    "total": "Actions",
+    "complete": Status.COMPLETE.label,
+    "on_track": rag_count_words(RAG.GREEN),
+    "at_risk": rag_count_words(RAG.AMBER),
+    "off_track": rag_count_words(RAG.RED),
+    "not_started": Status.NOT_STARTED.label,
+    "on_hold": Status.ON_HOLD.label,
+    "cancelled": Status.CANCELLED.label,
+    "overdue": "Overdue",
+    "no_update": f"{NO_UPDATE} this quarter",
+    "unrated": f"{Status.ON_HOLD.label} or {NO_RATING.lower()}",
+}
+
+# The colour class of an action with no rating: no update, or on hold, cancelled or unrated.
+UNRATED = "none"
+# The colour of each state `rag_css` names (GOV.UK tag colours, for dark text): the
+# spreadsheet's cells. The pages' and the PDF's are the same, in their stylesheets
+# (.app-rag--red and so on).
+RAG_COLOURS = {
+    RAG.RED: "F4CDC6",
+    RAG.AMBER: "FCD6C3",
+    RAG.GREEN: "CCE2D8",
+    Status.COMPLETE: "BBD4EA",
+    UNRATED: "E5E6E7",
+}
 
 
 def status_words(status: str | None) -> str:
@@ -20,17 +63,22 @@ def rag_words(status: str | None, rag: str | None) -> str:
     if not status:
         return NO_UPDATE
     if status == Status.COMPLETE:
-        return "Complete"
-    return RAG_WORDS.get(rag, "No rating")
+        return Status.COMPLETE.label
+    return RAG_WORDS.get(rag, NO_RATING)
 
 
 def rag_css(status: str | None, rag: str | None) -> str:
-    """The colour class of `rag_words`."""
+    """The colour of `rag_words`, a key of `RAG_COLOURS`: the rating, "complete" or "none"."""
     if not status:
-        return "none"
+        return UNRATED
     if status == Status.COMPLETE:
-        return "complete"
-    return rag if rag is not None and rag in RAG_WORDS else "none"
+        return Status.COMPLETE.value
+    return rag if rag is not None and rag in RAG_WORDS else UNRATED
+
+
+def rag_colour(status: str | None, rag: str | None) -> str:
+    """The colour (hex RGB) of `rag_words`, for a spreadsheet cell."""
+    return RAG_COLOURS[rag_css(status, rag)]
 
 
 def added_after_words(period) -> str:

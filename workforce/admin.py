@@ -194,9 +194,9 @@ class PersonAdmin(UserAdmin):
             return super().save_model(request, obj, form, change)
         role, teams = form.cleaned_data["role"], form.cleaned_data["teams"]
         if change:
-            people.person_update(by=request.user, person=obj, role=role, teams=teams)
+            people.person_update(user=request.user, person=obj, role=role, teams=teams)
         else:
-            people.person_create(by=request.user, person=obj, role=role, teams=teams)
+            people.person_create(user=request.user, person=obj, role=role, teams=teams)
             # Sent once the account is committed, so the link never names a row rolled back.
             transaction.on_commit(partial(self._send_set_password_email, request, obj))
 
@@ -239,7 +239,7 @@ class PersonAdmin(UserAdmin):
     def _send_set_password_email(self, request, person) -> None:
         try:
             people.set_password_email_send(
-                by=request.user, person=person, domain=request.get_host(), use_https=request.is_secure()
+                user=request.user, person=person, domain=request.get_host(), use_https=request.is_secure()
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
@@ -256,7 +256,7 @@ class PersonAdmin(UserAdmin):
     def deactivate(self, request, queryset):
         for person in queryset.filter(is_active=True):
             try:
-                people.person_deactivate(by=request.user, person=person)
+                people.person_deactivate(user=request.user, person=person)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

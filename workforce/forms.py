@@ -64,7 +64,7 @@ class PersonForm(forms.ModelForm):
         if self.by is None:
             return
         try:
-            people.person_validate(by=self.by, person=self.instance, role=self.cleaned_data.get("role"))
+            people.person_validate(user=self.by, person=self.instance, role=self.cleaned_data.get("role"))
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 if field in self.errors:

@@ -3,7 +3,8 @@
 Organisational Planning manages people without a superuser; the user admin calls these.
 A person's role is exactly one of the three groups, and only Organisational Planning
 brings staff status (the admin) with it. Nobody written here becomes a superuser or gets
-permissions of their own, and a planner cannot touch a superuser's account.
+permissions of their own, and a planner cannot touch a superuser's account. How a person
+is named everywhere (`person_name`) is here too.
 """
 
 from collections.abc import Iterable
@@ -23,16 +24,22 @@ SET_PASSWORD_SUBJECT = "registration/set_password_subject.txt"
 SET_PASSWORD_EMAIL = "registration/set_password_email.txt"
 
 
-def can_manage_person(by, person: AbstractUser | None = None) -> bool:
+def person_name(user) -> str:
+    """A person as every page, list and email names them: their full name, else their
+    username; nothing for nobody (a record whose person was deleted)."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def can_manage_person(user, person: AbstractUser | None = None) -> bool:
     """Superusers manage everyone; Organisational Planning everyone but superusers.
 
     Reads `person.is_superuser` as loaded: the writes below check it again on the stored row.
     """
-    if not by.is_authenticated or not by.is_active:
+    if not user.is_authenticated or not user.is_active:
         return False
-    if by.is_superuser:
+    if user.is_superuser:
         return True
-    return is_planner(by) and not (person is not None and person.is_superuser)
+    return is_planner(user) and not (person is not None and person.is_superuser)
 
 
 def person_role(person: AbstractUser) -> str | None:
@@ -41,7 +48,7 @@ def person_role(person: AbstractUser) -> str | None:
     return next((group.name for group in person.groups.all() if group.name in ROLES), None)
 
 
-def person_validate(*, by, person: AbstractUser, role: str | None) -> None:
+def person_validate(*, user, person: AbstractUser, role: str | None) -> None:
     """The rules for a person's account beyond the model's own; raises ValidationError
     naming each field at fault. Forms call it to show every error at once."""
     errors: dict[str, ValidationError] = {}
@@ -58,7 +65,7 @@ def person_validate(*, by, person: AbstractUser, role: str | None) -> None:
         errors["email"] = ValidationError(
             "Another person already has this email address: each person needs their own.", code="unique_email"
         )
-    if person.pk is not None and person.pk == by.pk and not by.is_superuser:
+    if person.pk is not None and person.pk == user.pk and not user.is_superuser:
         if role in ROLES and role != ORGANISATIONAL_PLANNING:
             errors["role"] = ValidationError(
                 "You cannot take away your own Organisational Planning role: ask another planner.", code="own_role"
@@ -71,8 +78,8 @@ def person_validate(*, by, person: AbstractUser, role: str | None) -> None:
         raise ValidationError(errors)
 
 
-def _check_may_manage(by, person: AbstractUser | None) -> None:
-    if not can_manage_person(by, person):
+def _check_may_manage(user, person: AbstractUser | None) -> None:
+    if not can_manage_person(user, person):
         raise PermissionDenied(
             "Only a superuser may change a superuser's account."
             if person is not None and person.is_superuser
@@ -90,18 +97,18 @@ def _role_and_teams_set(person: AbstractUser, role: str, teams: Iterable[Team]) 
     TeamMembership.objects.bulk_create(TeamMembership(user_id=person.pk, team_id=pk) for pk in sorted(team_ids - kept))
 
 
-def person_create(*, by, person: AbstractUser, role: str, teams: Iterable[Team] = ()) -> AbstractUser:
+def person_create(*, user, person: AbstractUser, role: str, teams: Iterable[Team] = ()) -> AbstractUser:
     """Save a new person (built with username, names and email) with a role and teams.
 
     They get an unusable password: `set_password_email_send` lets them choose one.
     Refuses (PermissionDenied) anyone but a planner or superuser.
     """
-    _check_may_manage(by, None)
+    _check_may_manage(user, None)
     person.is_superuser = False
     person.is_staff = role == ORGANISATIONAL_PLANNING
     person.is_active = True
     person.set_unusable_password()
-    person_validate(by=by, person=person, role=role)
+    person_validate(user=user, person=person, role=role)
     person.full_clean()
     with transaction.atomic():
         person.save()
@@ -110,7 +117,7 @@ def person_create(*, by, person: AbstractUser, role: str, teams: Iterable[Team] 
     return person
 
 
-def person_update(*, by, person: AbstractUser, role: str, teams: Iterable[Team]) -> AbstractUser:
+def person_update(*, user, person: AbstractUser, role: str, teams: Iterable[Team]) -> AbstractUser:
     """Save the person's changed names, email and active flag, with their role and teams.
 
     Their staff status follows the role; their password, superuser flag and permissions
@@ -118,11 +125,11 @@ def person_update(*, by, person: AbstractUser, role: str, teams: Iterable[Team])
     """
     with transaction.atomic():
         stored = get_user_model().objects.select_for_update().get(pk=person.pk)
-        _check_may_manage(by, stored)
+        _check_may_manage(user, stored)
         person.is_superuser, person.password = stored.is_superuser, stored.password
         if not stored.is_superuser:
             person.is_staff = role == ORGANISATIONAL_PLANNING
-        person_validate(by=by, person=person, role=role)
+        person_validate(user=user, person=person, role=role)
         person.full_clean()
         person.save()
         _role_and_teams_set(person, role, teams)
@@ -130,7 +137,7 @@ def person_update(*, by, person: AbstractUser, role: str, teams: Iterable[Team])
     return person
 
 
-def person_deactivate(*, by, person: AbstractUser) -> AbstractUser:
+def person_deactivate(*, user, person: AbstractUser) -> AbstractUser:
     """Stop the person signing in; their account, teams and history are kept.
 
     Django refuses an inactive account at sign-in and on its next request, so they are
@@ -138,8 +145,8 @@ def person_deactivate(*, by, person: AbstractUser) -> AbstractUser:
     """
     with transaction.atomic():
         stored = get_user_model().objects.select_for_update().get(pk=person.pk)
-        _check_may_manage(by, stored)
-        if stored.pk == by.pk:
+        _check_may_manage(user, stored)
+        if stored.pk == user.pk:
             raise ValidationError("You cannot deactivate your own account: ask another planner.", code="own_account")
         person.is_active = False
         person.save(update_fields=["is_active"])
@@ -162,13 +169,13 @@ class _OnePersonForm(PasswordResetForm):
         return [self.person]
 
 
-def set_password_email_send(*, by, person: AbstractUser, domain: str, use_https: bool) -> None:
+def set_password_email_send(*, user, person: AbstractUser, domain: str, use_https: bool) -> None:
     """Email the person a link (Django's password reset link) to choose their password.
 
     `domain` is the site's address as the link should show it. Refuses (ValidationError)
     a deactivated person or one with no email address.
     """
-    _check_may_manage(by, person)
+    _check_may_manage(user, person)
     if not person.is_active:
         raise ValidationError(
             f"{person.get_username()} is deactivated: make their account active before sending the email.",
@@ -184,7 +191,7 @@ def set_password_email_send(*, by, person: AbstractUser, domain: str, use_https:
         email_template_name=SET_PASSWORD_EMAIL,
         extra_email_context={
             "new_account": not person.has_usable_password(),  # type: ignore[dict-item]  # the stub says str; any value goes to the template
-            "sent_by": by.get_full_name() or by.get_username(),
+            "sent_by": person_name(user),
             "valid_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),  # type: ignore[dict-item]  # as above
         },
     )

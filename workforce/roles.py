@@ -1,11 +1,37 @@
-"""The three roles (Django groups) and what a person's groups and teams are."""
+"""The three roles (Django groups), what a person's groups and teams are, and the one rule of
+who may run the plan and its cycle: every service asks `planner_required` before it writes."""
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 ORGANISATIONAL_PLANNING = "Organisational Planning"
 MANAGER = "Manager"
 DMT = "DMT"
 ROLES = [ORGANISATIONAL_PLANNING, MANAGER, DMT]
+
+
+class ScheduledJob:
+    """The server acting on its own, from a management command on a schedule (the reminders):
+    whoever can run one already holds the database. `planner_required(..., scheduled=True)`
+    accepts it; records name nobody for it (a blank "sent by")."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    pk = None
+    email = ""
+
+    def __str__(self) -> str:
+        return "the scheduled job"
+
+
+SCHEDULED_JOB = ScheduledJob()
+
+
+def recorded_user(user):
+    """Who a record says acted: the user, or None for the scheduled job."""
+    return None if user is SCHEDULED_JOB else user
 
 
 def user_group_names(user) -> set[str]:
@@ -24,5 +50,18 @@ def user_team_ids(user) -> set[int]:
     return user._team_ids_cache
 
 
-def is_planner(user: AbstractUser | AnonymousUser) -> bool:
-    return user.is_authenticated and (user.is_superuser or ORGANISATIONAL_PLANNING in user_group_names(user))
+def is_planner(user: AbstractUser | AnonymousUser | ScheduledJob | None) -> bool:
+    """Organisational Planning (or a superuser), signed in and active."""
+    if user is None or isinstance(user, ScheduledJob) or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or ORGANISATIONAL_PLANNING in user_group_names(user)
+
+
+def planner_required(user, doing: str, *, scheduled: bool = False) -> None:
+    """Refuses (PermissionDenied) anyone but Organisational Planning, and the scheduled job
+    too unless `scheduled`; `doing` says what was refused: "close a quarter" gives "Only
+    Organisational Planning may close a quarter."."""
+    if scheduled and user is SCHEDULED_JOB:
+        return
+    if not is_planner(user):
+        raise PermissionDenied(f"Only Organisational Planning may {doing}.")

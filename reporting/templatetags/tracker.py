@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from reporting import words
+from workforce.people import person_name
 
 register = template.Library()
 
@@ -50,3 +51,4 @@ def thousands(value):
 register.filter("due_words", words.due_words)
 register.filter("due_sentence", words.due_sentence)
 register.filter("closed_words", words.closed_words)
+register.filter("person_name", person_name)

@@ -101,20 +101,20 @@ def test_dates_a_fixture_gives_are_kept_and_reloading_changes_nothing(tmp_path):
     assert dates("3") == (None, None, True)
 
 
-def test_the_service_reads_dates_for_a_new_action_and_keeps_given_ones():
+def test_the_service_reads_dates_for_a_new_action_and_keeps_given_ones(planner):
     new = factories.ActionFactory.build(
         recommendation=factories.RecommendationFactory(), timescale="From March 2016", start_date=None, due_date=None
     )
-    services.action_save(action=new)
+    services.action_save(user=planner, action=new)
     assert (new.start_date, new.due_date, new.is_ongoing) == (D(2016, 3, 1), None, True)
 
     new.due_date = D(2016, 12, 31)
-    services.action_save(action=new, changed=["due_date"])
+    services.action_save(user=planner, action=new, changed=["due_date"])
     new.refresh_from_db()
     assert (new.start_date, new.due_date, new.is_ongoing) == (D(2016, 3, 1), D(2016, 12, 31), True)
 
     new.timescale = "Autumn 2016"
-    services.action_save(action=new, changed=["timescale"])
+    services.action_save(user=planner, action=new, changed=["timescale"])
     new.refresh_from_db()
     assert (new.start_date, new.due_date, new.is_ongoing) == (D(2016, 9, 1), D(2016, 11, 30), False)
 
@@ -149,9 +149,9 @@ def admin_form(client, existing, **changes):
     return data
 
 
-def test_the_admin_reads_a_changed_timescale_and_keeps_dates_the_planner_enters(admin_client):
+def test_the_admin_reads_a_changed_timescale_and_keeps_dates_the_planner_enters(admin_client, planner):
     existing = factories.ActionFactory(timescale="March 2016")
-    services.action_save(action=existing)
+    services.action_save(user=planner, action=existing)
     url = reverse("admin:actions_action_change", args=[existing.pk])
 
     response = admin_client.post(url, admin_form(admin_client, existing, timescale="Spring term 2017"))

@@ -69,13 +69,13 @@ def described(action):
 
 
 @pytest.mark.parametrize(("slug", "fields"), CASES, ids=[f"{s}-{i % 2}" for i, (s, _) in enumerate(CASES)])
-def test_a_strategys_own_table_loads_back_as_its_actions(copy, slug, fields):
+def test_a_strategys_own_table_loads_back_as_its_actions(copy, slug, fields, planner):
     original, content = document_for(slug, fields, blank_outcome=fields[0] != "outcome")
     tables = read_tables(upload(content))
     headers = [text for text, _ in tables[0][0]]
     assert [suggest_field(header) for header in headers] == fields  # the mapping suggested is right
 
-    records = load_plan(copy, tables, [Mapping(table=1, header_rows=1, columns=fields)], save=True)
+    records = load_plan(copy, tables, [Mapping(table=1, header_rows=1, columns=fields)], user=planner, save=True)
 
     assert [record.errors for record in records if record.errors] == []
     expected = [described(a) for a in original.actions.order_by("order", "reference")]
@@ -93,7 +93,7 @@ def test_a_strategys_own_table_loads_back_as_its_actions(copy, slug, fields):
         assert list(ours) == list(theirs)
 
 
-def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy):
+def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy, planner):
     fields = ["outcome", "recommendation", "action", "lead_teams", "timescale"]
     call_command("loaddata", "teams", verbosity=0)
     rows = [
@@ -104,7 +104,7 @@ def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy):
     tables = read_tables(upload(build_docx(rows, [COLUMNS[f][0] for f in fields])))
     outcomes_before = Outcome.objects.count()
 
-    records = load_plan(copy, tables, [Mapping(table=1, header_rows=1, columns=fields)], save=True)
+    records = load_plan(copy, tables, [Mapping(table=1, header_rows=1, columns=fields)], user=planner, save=True)
 
     assert [r.errors for r in records] == [
         [],
@@ -119,7 +119,7 @@ def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy):
     assert Outcome.objects.count() == outcomes_before
 
 
-def test_numbered_items_line_breaks_and_costs_in_a_cell():
+def test_numbered_items_line_breaks_and_costs_in_a_cell(planner):
     strategy = factories.StrategyFactory(slug="costed")
     fields = ["outcome", "reference", "action", "lead_officer", "timescale", "estimated_cost"]
     rows = [
@@ -135,7 +135,7 @@ def test_numbered_items_line_breaks_and_costs_in_a_cell():
     ]
     tables = read_tables(upload(build_docx(rows, ["Theme", "Ref", "Action", "Lead officer", "When", "Resources"])))
     assert [suggest_field(text) for text, _ in tables[0][0]] == fields
-    records = load_plan(strategy, tables, [Mapping(table=1, header_rows=1, columns=fields)], save=True)
+    records = load_plan(strategy, tables, [Mapping(table=1, header_rows=1, columns=fields)], user=planner, save=True)
     assert [r.errors for r in records] == [[], [], []]
     actions = list(strategy.actions.order_by("order"))
     assert [(a.reference, a.description, a.estimated_cost) for a in actions] == [

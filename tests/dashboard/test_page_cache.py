@@ -135,13 +135,13 @@ def test_the_planners_page_is_never_served_to_dmt_nor_dmts_to_the_planner(client
 def lead_officer_renamed(t, planner):
     person = t["actions"]["A"].lead_officer_user
     person.last_name = "Bloggs-Smith"
-    people.person_update(by=planner, person=person, role=DMT, teams=[])
+    people.person_update(user=planner, person=person, role=DMT, teams=[])
 
 
 def action_reworded(t, planner):
     action = t["actions"]["A"]
     action.description = "Action A, reworded"
-    action_services.action_save(action=action, changed=["description"])
+    action_services.action_save(action=action, user=planner, changed=["description"])
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_an_import_changes_the_version_and_is_shown(client, timeline, builds, wa
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_previewed_changes_nothing_and_saved_changes_the_version():
+def test_an_import_previewed_changes_nothing_and_saved_changes_the_version(planner):
     """The Word import's preview runs the whole load and rolls it back: nothing was written."""
     strategy = factories.StrategyFactory(slug="copy")
     rows = [["1. Stable", "1.1", "Recruit permanent staff", "Head", "Summer 2018"]]
@@ -250,10 +250,10 @@ def test_an_import_previewed_changes_nothing_and_saved_changes_the_version():
         Mapping(table=1, header_rows=1, columns=["outcome", "reference", "action", "lead_officer", "timescale"])
     ]
     before = data_version.current()
-    load_plan(strategy, tables, mappings, save=False)
+    load_plan(strategy, tables, mappings, user=planner, save=False)
     assert not strategy.actions.exists()
     assert data_version.current() == before
-    load_plan(strategy, tables, mappings, save=True)
+    load_plan(strategy, tables, mappings, user=planner, save=True)
     assert strategy.actions.exists()
     assert data_version.current() != before
 

@@ -161,7 +161,7 @@ def test_running_it_again_changes_nothing():
     assert story(strategy) == updates
 
 
-def test_closed_quarters_with_updates_are_never_rewritten_and_never_reopened():
+def test_closed_quarters_with_updates_are_never_rewritten_and_never_reopened(planner):
     strategy = build_strategy()
     demo_data(seed=1)
     q1 = ReportingPeriod.objects.get(year=2016, number=1)
@@ -176,7 +176,7 @@ def test_closed_quarters_with_updates_are_never_rewritten_and_never_reopened():
     assert sorted(q1_updates.values_list("action__reference", "status", "rag", "progress", "changed")) == q1_before
     assert story(strategy) != q4_before
 
-    period_close(period=q4, user=None)  # the quarter has gone to DMT
+    period_close(period=q4, user=planner)  # the quarter has gone to DMT
     q4_closed = sorted(ProgressUpdate.objects.filter(period=q4).values_list("action__reference", "progress"))
     demo_data(seed=3)
     q4.refresh_from_db()

@@ -57,9 +57,11 @@ def test_ongoing_and_unfinished_actions_are_proposed(old):
     assert proposed == {"1.1.1": False, "1.1.2": True, "1.1.3": True}
 
 
-def test_the_service_copies_the_strategy_and_carries_the_chosen_actions(old, team):
+def test_the_service_copies_the_strategy_and_carries_the_chosen_actions(old, team, planner):
     unfinished = old.actions.get(reference="1.1.3")
-    new = strategy_refresh(source=old, carried=[Carried(unfinished, "2.1", "By the end of June 2017")], **NEW)
+    new = strategy_refresh(
+        user=planner, source=old, carried=[Carried(unfinished, "2.1", "By the end of June 2017")], **NEW
+    )
     assert (new.title, new.organisation, new.period_label) == (NEW["title"], old.organisation, "2017/18")
     assert new.outcomes.count() == 1
     assert new.risks.count() == 1
@@ -79,24 +81,26 @@ def test_the_service_copies_the_strategy_and_carries_the_chosen_actions(old, tea
     assert list(unfinished.successors.all()) == [carried]
 
 
-def test_a_reference_given_twice_saves_nothing(old):
+def test_a_reference_given_twice_saves_nothing(old, planner):
     actions = list(old.actions.all())
     with pytest.raises(ValidationError, match="more than one"):
-        strategy_refresh(source=old, carried=[Carried(actions[0], "1", ""), Carried(actions[1], "1", "")], **NEW)
+        strategy_refresh(
+            user=planner, source=old, carried=[Carried(actions[0], "1", ""), Carried(actions[1], "1", "")], **NEW
+        )
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
 
 
-def test_the_service_refuses_a_carried_timescale_that_ends_before_the_new_period(old):
+def test_the_service_refuses_a_carried_timescale_that_ends_before_the_new_period(old, planner):
     action = old.actions.get(reference="1.1.3")
     with pytest.raises(ValidationError, match="The timescale for 1.1.3 ends before 1/4/2017"):
-        strategy_refresh(source=old, carried=[Carried(action, "1", "March-April 2016")], **NEW)
+        strategy_refresh(user=planner, source=old, carried=[Carried(action, "1", "March-April 2016")], **NEW)
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
 
 
-def test_an_action_of_another_strategy_cannot_be_carried(old):
+def test_an_action_of_another_strategy_cannot_be_carried(old, planner):
     other = factories.ActionFactory(recommendation__outcome__strategy__slug="other-2016-17")
     with pytest.raises(ValidationError, match="not an action of"):
-        strategy_refresh(source=old, carried=[Carried(other, "1", "")], **NEW)
+        strategy_refresh(user=planner, source=old, carried=[Carried(other, "1", "")], **NEW)
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
 
 
@@ -174,10 +178,10 @@ def test_the_planner_makes_the_new_strategy(client, planner, old, team):
     assert listed.count('app-carried">Carried forward from 2016/17</span>') == 2
 
 
-def test_a_carried_actions_page_shows_its_whole_line_of_updates(client, manager, old, team):
+def test_a_carried_actions_page_shows_its_whole_line_of_updates(client, manager, old, team, planner):
     unfinished = old.actions.get(reference="1.1.3")
     unfinished.lead_teams.set([team])
-    new = strategy_refresh(source=old, carried=[Carried(unfinished, "2.1", "Summer 2017")], **NEW)
+    new = strategy_refresh(user=planner, source=old, carried=[Carried(unfinished, "2.1", "Summer 2017")], **NEW)
     carried = new.actions.get()
     q1 = factories.ReportingPeriodFactory(strategy=new, year=2017, number=1)
     factories.ProgressUpdateFactory(action=carried, period=q1, progress="Second year: pilot in two teams.")
@@ -194,10 +198,13 @@ def test_a_carried_actions_page_shows_its_whole_line_of_updates(client, manager,
     assert "Before it was carried forward" not in earlier
 
 
-def test_a_carried_actions_page_costs_the_same_however_long_its_line(client, manager, old):
+def test_a_carried_actions_page_costs_the_same_however_long_its_line(client, manager, old, planner):
     first = old.actions.get(reference="1.1.3")
-    second = strategy_refresh(source=old, carried=[Carried(first, "2.1", "Summer 2017")], **NEW).actions.get()
+    second = strategy_refresh(
+        user=planner, source=old, carried=[Carried(first, "2.1", "Summer 2017")], **NEW
+    ).actions.get()
     third = strategy_refresh(
+        user=planner,
         source=second.strategy,
         carried=[Carried(second, "3.1", "Summer 2018")],
         title="Workforce Strategy 2018/19",

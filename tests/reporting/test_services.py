@@ -64,7 +64,7 @@ def test_a_closed_quarter_is_refused(action, period, manager):
 
 def test_an_update_in_a_closed_quarter_cannot_be_changed(action, period, manager, planner):
     update = factories.ProgressUpdateFactory(action=action, period=period, author=manager, progress="As reported")
-    period_close(period=period, user=None)
+    period_close(period=period, user=planner)
     # The caller's copy of the quarter may be stale: the service reads the state afresh.
     period.state = ReportingPeriod.State.OPEN
     for user in (manager, planner):

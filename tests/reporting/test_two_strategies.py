@@ -311,7 +311,9 @@ def emails() -> dict[str, list[str]]:
     return by_recipient
 
 
-def test_the_whole_cycle_with_two_strategies_at_once(client, a, b, b_q1, planner, manager, outsider, actions):
+def test_the_whole_cycle_with_two_strategies_at_once(
+    client, a, b, b_q1, planner, manager, outsider, actions, django_capture_on_commit_callbacks
+):
     planners, managers, outsiders = Client(), Client(), Client()
     planners.force_login(planner)
     managers.force_login(manager)
@@ -331,13 +333,16 @@ def test_the_whole_cycle_with_two_strategies_at_once(client, a, b, b_q1, planner
     assert page.context["returns"].missing == 2
 
     # Reminders: each person once, with exactly their missing actions; B's closed quarter reminds nobody.
-    call_command("send_update_reminders", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the emails go after commit
+        call_command("send_update_reminders", stdout=io.StringIO())
     assert emails() == {manager.email: ["1.1.3"], outsider.email: ["1.1.2"]}
     assert all("Q3 2016/17" in message.subject for message in mail.outbox)
     mail.outbox.clear()
-    call_command("send_update_reminders", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the emails go after commit
+        call_command("send_update_reminders", stdout=io.StringIO())
     assert mail.outbox == []
-    call_command("send_update_reminders", "--force", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the emails go after commit
+        call_command("send_update_reminders", "--force", stdout=io.StringIO())
     assert emails() == {manager.email: ["1.1.3"], outsider.email: ["1.1.2"]}
     assert Reminder.objects.filter(period=a_q3).count() == 4
     mail.outbox.clear()
@@ -369,7 +374,8 @@ def test_the_whole_cycle_with_two_strategies_at_once(client, a, b, b_q1, planner
 
     # Meanwhile B opens its Q2: its reminders are its own, and its update lands in its own quarter.
     b_q2 = open_b(b, planner)
-    call_command("send_update_reminders", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the emails go after commit
+        call_command("send_update_reminders", stdout=io.StringIO())
     assert emails() == {manager.email: ["B.1.1"]}
     assert "Q2 2009/10" in mail.outbox[0].subject
     assert post_update(managers, actions["b1"], progress="B1 on track").status_code == 302

@@ -146,7 +146,7 @@ def test_a_planner_deactivates_a_person_on_the_form_or_as_an_action(planner_clie
 
 
 def test_a_deactivated_person_cannot_sign_in(client, manager):
-    people.person_deactivate(by=factories.UserFactory(groups=[ORGANISATIONAL_PLANNING]), person=manager)
+    people.person_deactivate(user=factories.UserFactory(groups=[ORGANISATIONAL_PLANNING]), person=manager)
     assert not client.login(username="manager", password="correct horse battery")
 
 
@@ -182,7 +182,7 @@ def test_the_email_goes_to_the_one_person_not_everyone_with_the_address(planner,
     factories.UserFactory(username="other", email="shared@example.gov.uk")
     manager.refresh_from_db()
 
-    people.set_password_email_send(by=planner, person=manager, domain="tracker.example", use_https=True)
+    people.set_password_email_send(user=planner, person=manager, domain="tracker.example", use_https=True)
 
     [message] = mail.outbox
     assert "Your username is manager" in message.body
@@ -228,11 +228,11 @@ def test_a_planner_cannot_see_edit_or_deactivate_a_superuser(planner_client, pla
 
     # And the services refuse, whoever calls them.
     with pytest.raises(PermissionDenied):
-        people.person_update(by=planner, person=superuser, role=MANAGER, teams=[])
+        people.person_update(user=planner, person=superuser, role=MANAGER, teams=[])
     with pytest.raises(PermissionDenied):
-        people.person_deactivate(by=planner, person=superuser)
+        people.person_deactivate(user=planner, person=superuser)
     with pytest.raises(PermissionDenied):
-        people.set_password_email_send(by=planner, person=superuser, domain="x", use_https=True)
+        people.set_password_email_send(user=planner, person=superuser, domain="x", use_https=True)
 
 
 def test_a_planner_cannot_set_anyones_password_directly(planner_client, manager):
@@ -259,7 +259,7 @@ def test_a_staff_manager_or_dmt_member_cannot_reach_the_user_admin(client, manag
         assert client.get(ADD).status_code == 403
         assert client.get(change_url(person)).status_code == 403
         with pytest.raises(PermissionDenied):
-            people.person_create(by=person, person=User(username="x", email="x@example.gov.uk"), role=MANAGER)
+            people.person_create(user=person, person=User(username="x", email="x@example.gov.uk"), role=MANAGER)
 
 
 @pytest.mark.parametrize(
@@ -294,7 +294,7 @@ def test_a_planner_cannot_take_away_their_own_role_or_deactivate_themselves(plan
     planner.refresh_from_db()
     assert planner.is_active
     with pytest.raises(ValidationError):
-        people.person_deactivate(by=planner, person=planner)
+        people.person_deactivate(user=planner, person=planner)
 
 
 def test_the_role_and_team_lists_filter_people(planner_client, manager, dmt, team):

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from outcomes.models import Strategy
 from reporting.models import ReportingPeriod
 from reporting.reminders import REMIND_AGAIN_AFTER, reminders_plan, reminders_send
+from workforce.roles import SCHEDULED_JOB
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 for plan in plans:
                     self.stdout.write(f"  would email {self._describe(plan)}")
             else:
-                result = reminders_send(period, force=force)
+                result = reminders_send(period, user=SCHEDULED_JOB, force=force)
                 plans = result.sent
                 for plan in plans:
                     self.stdout.write(f"  emailed {self._describe(plan)}")
