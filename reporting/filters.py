@@ -12,9 +12,37 @@ from workforce.models import Team
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
+#: A search is at most this many characters and words: each word adds a condition on three
+#: columns, and a search of thousands of words once took seconds to build before SQLite
+#: refused it. Checked by the form, before any query is built.
+SEARCH_MAX_CHARACTERS = 200
+SEARCH_MAX_WORDS = 10
+#: An id in the address longer than this is no record's id (and int() of thousands of
+#: digits is refused by Python itself).
+ID_MAX_DIGITS = 18
+
+
+def search_words(value: str) -> list[str]:
+    """The distinct words of a search, in the order given (a word twice narrows nothing more)."""
+    return list(dict.fromkeys(value.split()))
+
+
+def validate_search(value: str) -> None:
+    """Refuse a search longer than the limits, naming the limit."""
+    if len(value) > SEARCH_MAX_CHARACTERS:
+        raise forms.ValidationError(
+            f"Search for {SEARCH_MAX_CHARACTERS} characters or fewer (you entered {len(value):,}).",
+            code="search_too_long",
+        )
+    words = len(search_words(value))
+    if words > SEARCH_MAX_WORDS:
+        raise forms.ValidationError(
+            f"Search for {SEARCH_MAX_WORDS} words or fewer (you entered {words:,}).", code="search_too_many_words"
+        )
+
 
 class ActionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_search")
+    q = django_filters.CharFilter(label="Search", method="filter_search", validators=[validate_search])
     strategy = django_filters.ModelChoiceFilter(queryset=Strategy.objects.only("id", "title"), empty_label="All")
     outcome = django_filters.ModelChoiceFilter(
         queryset=Outcome.objects.select_related("strategy").only("id", "number", "title", "strategy__slug"),
@@ -59,12 +87,12 @@ class ActionFilter(django_filters.FilterSet):
     def _chosen(self, name: str) -> int | None:
         """The id asked for in the address, kept as a choice: a dashboard count links to an
         outcome with no actions, which must list none rather than fail to filter."""
-        value = (self.data or {}).get(name, "")
-        return int(value) if str(value).isdigit() else None
+        value = str((self.data or {}).get(name, ""))
+        return int(value) if value.isdigit() and len(value) <= ID_MAX_DIGITS else None
 
     def filter_search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        # The form has already refused a search over the limits (validate_search).
+        for word in search_words(value):
             queryset = queryset.filter(
                 Q(reference__icontains=word) | Q(description__icontains=word) | Q(timescale__icontains=word)
             )
@@ -80,11 +108,16 @@ class ActionFilter(django_filters.FilterSet):
     def qs(self):
         # A lead team filter joins the many-to-many table: keep each action once.
         queryset = super().qs
+        if "q" in self.form.errors:  # a refused search lists nothing; the form says why
+            return queryset.none()
         return queryset.distinct() if self.form.cleaned_data.get("lead_team") else queryset
 
 
 def govuk_widgets(form: forms.Form) -> forms.Form:
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         css = "govuk-input" if isinstance(field.widget, forms.TextInput) else "govuk-select"
+        if form.is_bound and name in form.errors:  # a search over the limits, say
+            css += f" {css}--error"
+            field.widget.attrs["aria-describedby"] = f"{form[name].auto_id}-error"
         field.widget.attrs.setdefault("class", css)
     return form
