@@ -59,7 +59,9 @@ def header() -> list[str]:
     return [cell("How we will…"), cell("Lead")]
 
 
-@pytest.mark.parametrize("span", ["5000000", "1000000", "51", "9" * 5000])
+@pytest.mark.parametrize(
+    "span", ["5000000", "1000000", "51", "9" * 5000], ids=["5000000", "1000000", "51", "5000 digits"]
+)
 def test_a_cell_spanning_millions_of_columns_is_refused_naming_its_row(span):
     upload = document([header(), [cell("An action", span=span)]])
     assert refused(upload) == (
