@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions.models import Action
+from actions.resources import TeamNamesWidget
 from actions.word_import import read_tables
 from dashboard import pdf_budget
 from outcomes import spreadsheets
@@ -24,6 +25,7 @@ from reporting.models import ProgressUpdate, Status
 from reporting.services import progress_update_validate
 from tests.actions.test_text_limits import FACTORIES
 from tests.actions.test_word_import_limits import cell, document
+from workforce.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +82,17 @@ def unpacked(size: int) -> str | None:
         if size % megabyte:
             archive.writestr("rest", b"\0" * (size % megabyte))
     return refusal_of(lambda: spreadsheets.check_archive(out.getvalue()))
+
+
+def lead_teams(n: int) -> str | None:
+    names = [f"Team {i}" for i in range(n)]
+    for name in names:
+        Team.objects.get_or_create(name=name)
+    try:
+        TeamNamesWidget().clean("; ".join(names))
+    except ValueError as refusal:
+        return str(refusal)
+    return None
 
 
 def word(*tables) -> str | None:
@@ -156,6 +169,7 @@ PROBES = {
     "sheet-rows": lambda mp, n: rows_read([["reference"], *([str(i)] for i in range(n))]),
     "sheet-rows-read": lambda mp, n: rows_read([["reference"], *([""] for _ in range(n))]),
     "sheet-columns": lambda mp, n: rows_read([[f"h{i}" for i in range(n)]]),
+    "import-lead-teams": lambda mp, n: lead_teams(n),
     "word-tables": lambda mp, n: word(*([[cell("x")]] for _ in range(n))),
     "word-rows": lambda mp, n: word([[cell("x")] for _ in range(n)]),
     "word-span": lambda mp, n: word([[cell("x", span=str(n))]]),
