@@ -50,6 +50,10 @@ MAX_TABLES = 100
 MAX_COLUMNS = 50
 MAX_CELLS = 50_000
 MAX_CELL_CHARACTERS = 20_000
+#: The header columns of all the tables: the mapping page has a field for each, two for each
+#: table, and must stay within the fields Django accepts in one form (DATA_UPLOAD_MAX_NUMBER_FIELDS,
+#: 1,000): 600 + 2 × MAX_TABLES + a few.
+MAX_MAPPED_COLUMNS = 600
 
 #: The fields a column can be mapped to, in the order the form offers them.
 FIELDS = {
@@ -137,6 +141,12 @@ def read_tables(upload) -> list[Table]:
     tables = [rows for number, tbl in enumerate(found, start=1) if (rows := reader.table(number, tbl))]
     if not tables:
         raise SpreadsheetRefused(NO_TABLES)
+    columns = sum(len(table[0]) for table in tables)
+    if columns > MAX_MAPPED_COLUMNS:
+        raise SpreadsheetRefused(
+            f"The tables have {columns:,} columns in all; a plan is loaded from at most {MAX_MAPPED_COLUMNS} at a "
+            "time. Save a copy with only the plan's tables and try again."
+        )
     return tables
 
 

@@ -137,3 +137,9 @@ def test_the_admin_shows_the_refusal_on_the_upload_form(client):
 
     assert response.status_code == 200
     assert "Table 1, row 2 has a cell merged across more than 50 columns." in response.content.decode()
+
+
+def test_the_mapping_page_of_the_largest_document_read_stays_within_djangos_fields(settings):
+    # A field a column, two a table, and the token, step and CSRF token: one form's POST.
+    fields = word_import.MAX_MAPPED_COLUMNS + 2 * word_import.MAX_TABLES + 3
+    assert fields <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS

@@ -175,6 +175,9 @@ PROBES = {
     "word-span": lambda mp, n: word([[cell("x", span=str(n))]]),
     "word-columns": lambda mp, n: word([[cell("x") for _ in range(n)]]),
     "word-cells": lambda mp, n: word_cells(n),
+    "word-mapped-columns": lambda mp, n: word(
+        *([[cell("x") for _ in range(50)]] for _ in range(n // 50)), [[cell("x")] * (n % 50)]
+    ),
     "word-cell-characters": lambda mp, n: word([[cell("x" * n)]]),
     "key-messages": lambda mp, n: (
         " ".join(KeyMessagesForm({"key_messages": "x" * n}).errors.get("key_messages", [])) or None
