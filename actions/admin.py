@@ -12,6 +12,7 @@ from actions.models import Action
 from actions.resources import ActionResource
 from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
+from outcomes.limits import BoundedSearchAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
 
@@ -51,7 +52,7 @@ class StrategyPlanAdmin(StrategyAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(BoundedSearchAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
     list_display = ["reference", "short_description", "lead_names", "timescale", "due_date"]
     list_display_links = ["reference", "short_description"]

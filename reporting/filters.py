@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from actions.models import Action
+from outcomes.limits import search_refusal, search_words
 from outcomes.models import Outcome, Strategy
 from reporting import selectors
 from reporting.models import RAG, Status
@@ -12,33 +13,16 @@ from workforce.models import Team
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
-#: A search is at most this many characters and words: each word adds a condition on three
-#: columns, and a search of thousands of words once took seconds to build before SQLite
-#: refused it. Checked by the form, before any query is built.
-SEARCH_MAX_CHARACTERS = 200
-SEARCH_MAX_WORDS = 10
 #: An id in the address longer than this is no record's id (and int() of thousands of
 #: digits is refused by Python itself).
 ID_MAX_DIGITS = 18
 
 
-def search_words(value: str) -> list[str]:
-    """The distinct words of a search, in the order given (a word twice narrows nothing more)."""
-    return list(dict.fromkeys(value.split()))
-
-
 def validate_search(value: str) -> None:
-    """Refuse a search longer than the limits, naming the limit."""
-    if len(value) > SEARCH_MAX_CHARACTERS:
-        raise forms.ValidationError(
-            f"Search for {SEARCH_MAX_CHARACTERS} characters or fewer (you entered {len(value):,}).",
-            code="search_too_long",
-        )
-    words = len(search_words(value))
-    if words > SEARCH_MAX_WORDS:
-        raise forms.ValidationError(
-            f"Search for {SEARCH_MAX_WORDS} words or fewer (you entered {words:,}).", code="search_too_many_words"
-        )
+    """Refuse a search past the limits (outcomes.limits), naming the limit, before any query is built."""
+    refusal = search_refusal(value)
+    if refusal is not None:
+        raise forms.ValidationError(refusal, code="search_too_long")
 
 
 class ActionFilter(django_filters.FilterSet):

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from actions.models import Action
 from actions.resources import TeamNamesWidget
@@ -66,6 +69,17 @@ def refusal_of(call) -> str | None:
 def search(q: str) -> str | None:
     errors = filters.ActionFilter({"q": q}, queryset=Action.objects.none()).form.errors
     return " ".join(errors.get("q", [])) or None
+
+
+def admin_search(q: str) -> str | None:
+    client = Client()
+    client.force_login(
+        get_user_model().objects.get_or_create(username="limits-admin", is_staff=True, is_superuser=True)[0]
+    )
+    response = client.get(reverse("admin:actions_action_changelist"), {"q": q})
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    return " ".join(shown) or None
 
 
 def rows_read(rows) -> str | None:
@@ -162,6 +176,8 @@ def pdf_pages(monkeypatch, n: int) -> str | None:
 PROBES = {
     "search-characters": lambda mp, n: search("x" * n),
     "search-words": lambda mp, n: search(" ".join(f"w{i}" for i in range(n))),
+    "admin-search-characters": lambda mp, n: admin_search("x" * n),
+    "admin-search-words": lambda mp, n: admin_search(" ".join(f"w{i}" for i in range(n))),
     "upload-bytes": lambda mp, n: refusal_of(
         lambda: spreadsheets.check_upload_size(SimpleUploadedFile("a.csv", b"x" * n))
     ),

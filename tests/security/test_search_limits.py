@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from reporting import filters
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,32 @@ def test_the_search_builds_one_condition_per_distinct_word(action):
     filterset = filters.ActionFilter({"q": "a b a B c"}, queryset=Action.objects.all())
     sql = str(filterset.qs.query)
     assert sql.count('"description" LIKE') == 4  # a, b, B and c, each on three columns
+
+
+ADMIN_SEARCHES = [
+    "admin:actions_action_changelist",
+    "admin:outcomes_strategy_changelist",
+    "admin:outcomes_outcome_changelist",
+    "admin:outcomes_recommendation_changelist",
+    "admin:outcomes_successmeasure_changelist",
+    "admin:outcomes_risk_changelist",
+    "admin:reporting_reportingperiod_changelist",
+    "admin:reporting_progressupdate_changelist",
+]
+
+
+@pytest.mark.parametrize("url_name", ADMIN_SEARCHES)
+def test_an_admin_search_past_the_limits_lists_nothing_and_says_why(client, action, url_name):
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse(url_name), {"q": " ".join(["a"] * 1900)})
+
+    assert response.status_code == 200  # not "Expression tree is too large"
+    assert "Search for 200 characters or fewer (you entered 3,799)." in response.content.decode()
+    assert response.context["cl"].result_count == 0
+
+
+def test_an_admin_search_within_the_limits_searches(client, action):
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:actions_action_changelist"), {"q": action.reference})
+    assert list(response.context["cl"].result_list) == [action]
