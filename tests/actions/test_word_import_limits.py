@@ -13,8 +13,8 @@ from django.urls import reverse
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from actions import word_import
-from actions.word_import import read_tables
+from actions import word_tables
+from actions.word_tables import read_tables
 from outcomes.spreadsheets import SpreadsheetRefused
 from tests import factories
 
@@ -110,7 +110,7 @@ def test_rows_are_counted_across_the_tables_as_read(settings):
 
 
 def test_cells_are_counted_as_read_spans_included(monkeypatch):
-    monkeypatch.setattr(word_import, "MAX_CELLS", 10)
+    monkeypatch.setattr(word_tables, "MAX_CELLS", 10)
     read_tables(document([[cell("a", span="5"), cell("b", span="5")]]))
     upload = document([[cell("a", span="5"), cell("b", span="5")], [cell("c")]])
     assert refused(upload) == (
@@ -119,7 +119,7 @@ def test_cells_are_counted_as_read_spans_included(monkeypatch):
 
 
 def test_a_cell_over_the_character_limit_is_refused_naming_it():
-    limit = word_import.MAX_CELL_CHARACTERS
+    limit = word_tables.MAX_CELL_CHARACTERS
     read_tables(document([header(), [cell("x" * limit), cell("Lead")]]))
     upload = document([header(), [cell("Lead"), cell("x" * (limit + 1))]])
     assert refused(upload) == (
@@ -141,5 +141,5 @@ def test_the_admin_shows_the_refusal_on_the_upload_form(client):
 
 def test_the_mapping_page_of_the_largest_document_read_stays_within_djangos_fields(settings):
     # A field a column, two a table, and the token, step and CSRF token: one form's POST.
-    fields = word_import.MAX_MAPPED_COLUMNS + 2 * word_import.MAX_TABLES + 3
+    fields = word_tables.MAX_MAPPED_COLUMNS + 2 * word_tables.MAX_TABLES + 3
     assert fields <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS

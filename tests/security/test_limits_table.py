@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from actions.resources import TeamNamesWidget
-from actions.word_import import read_tables
+from actions.word_tables import read_tables
 from dashboard import pdf_budget
 from outcomes import spreadsheets
 from reporting import filters
