@@ -13,6 +13,7 @@ from actions import selectors, services
 from actions.resources import ActionResource
 from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
+from outcomes.limits import BoundedSearchAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
 
@@ -56,7 +57,7 @@ class StrategyPlanAdmin(StrategyAdmin):
 
 # Registered once, by reporting/admin.py with each action's state this quarter: the layers
 # keep actions from importing reporting, so the plan's admin cannot register it here.
-class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(BoundedSearchAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
     list_display = ["reference", "short_description", "lead_names", "timescale", "due_date"]
     list_display_links = ["reference", "short_description"]

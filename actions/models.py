@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from actions.timescales import Timescale, parse_timescale
+from outcomes.limits import limited_text
 from workforce.people import person_name
 
 #: The fields read from the timescale unless given.
@@ -39,7 +40,7 @@ class Action(models.Model):
     )
     reference = models.CharField("reference", max_length=20, help_text='Unique in the strategy, e.g. "2.3.1".')
     order = models.PositiveIntegerField("order", default=0, help_text="Its place in the document.")
-    description = models.TextField("action")
+    description = limited_text("action", 4000)
     lead_teams = models.ManyToManyField(
         "workforce.Team", related_name="led_actions", blank=True, verbose_name="lead teams"
     )
@@ -65,7 +66,7 @@ class Action(models.Model):
     framework_link = models.CharField(
         "framework link", max_length=300, blank=True, help_text="A national framework or standard the action serves."
     )
-    notes = models.TextField("notes", blank=True)
+    notes = limited_text("notes", 4000, blank=True)
     predecessor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -14,6 +14,9 @@ from actions.models import DATE_FIELDS, Action
 from outcomes.resources import AllOrNothingResource, OutcomeWidget, RecommendationWidget, StrategyWidget
 from workforce.models import Team
 
+#: Lead teams one row may name: each is looked up, and no action is led by more.
+MAX_LEAD_TEAMS = 20
+
 
 class TeamNamesWidget(widgets.ManyToManyWidget):
     """Lead teams by name, separated by ";". A name that matches no team is an error."""
@@ -23,6 +26,8 @@ class TeamNamesWidget(widgets.ManyToManyWidget):
 
     def clean(self, value, row=None, **kwargs):
         names = list(dict.fromkeys(name.strip() for name in str(value or "").split(self.separator) if name.strip()))
+        if len(names) > MAX_LEAD_TEAMS:  # refused before a query is built from them
+            raise ValueError(f"A row names at most {MAX_LEAD_TEAMS} lead teams (this one names {len(names):,}).")
         teams = {team.name: team for team in Team.objects.filter(name__in=names)}
         missing = [name for name in names if name not in teams]
         if missing:

@@ -1,7 +1,7 @@
 """A strategy's plan loaded from the table(s) of its Word document.
 
-Councils write action plans as tables in Word. ``read_tables`` reads an uploaded .docx
-(its size and archive checked before it is parsed) into rows of cell text; the planner
+Councils write action plans as tables in Word. ``actions.word_tables.read_tables`` reads
+an uploaded .docx (its size and archive checked before it is parsed) into rows of cell text; the planner
 picks the tables and maps each column to a field (``suggest_field`` reads the header's
 words); ``load_plan`` turns the rows into outcomes, recommendations, measures of success
 and actions, all inside one transaction. It returns every record with its errors; unless
@@ -19,32 +19,21 @@ several measures.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import docx
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Field
 
 from actions import services
 from actions.models import Action
+from actions.word_tables import Table
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
-from outcomes.spreadsheets import SpreadsheetRefused, check_archive, max_rows
 from strategy_tracker import data_version
 from workforce.models import Team
 from workforce.roles import planner_required
-
-UNREADABLE = "The file could not be read as a Word document (.docx). Save it from Word as .docx and try again."
-TOO_LARGE = (
-    "The Word document is too large once unpacked (more than {limit}). "
-    "Save a copy with only the plan's tables, without pictures, and try again."
-)
-EXPANDS = "The Word document unpacks to far more than its own size, which Word does not do. Save it again from Word."
-NO_TABLES = "The Word document has no tables. The plan must be in a table, one action a row."
-MAX_TABLES = 100
 
 #: The fields a column can be mapped to, in the order the form offers them.
 FIELDS = {
@@ -103,51 +92,6 @@ _ITEM = re.compile(r"^\s*(?:(?P<number>\d+(?:\.\d+)*)[.)]?|[a-z][.)]|[ivx]+[.)]|
 _NUMBERED_TITLE = re.compile(r"^\s*(?:outcome|theme|priority)?\s*(\d{1,2})\s*[.:)\-–]\s*", re.IGNORECASE)
 _AMOUNT = re.compile(r"£?\s*(\d[\d,]*(?:\.\d{1,2})?)\s*(k)?", re.IGNORECASE)
 _NO_COST = {"", "-", "–", "nil", "none", "n/a", "na", "£0", "0"}
-
-Cell = tuple[str, bool]  # the text, and whether it continues a cell merged from the row above
-Table = list[list[Cell]]
-
-
-def read_tables(upload) -> list[Table]:
-    """The tables of an uploaded .docx, each a list of rows of (text, merged from above).
-
-    The archive is checked before it is parsed (the upload's size is checked by the form).
-    Raises SpreadsheetRefused with a sentence for the planner when it cannot be read.
-    """
-    data = upload.read()
-    check_archive(data, unreadable=UNREADABLE, too_large=TOO_LARGE, expands=EXPANDS)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # a zip archive, but not a Word document
-        raise SpreadsheetRefused(UNREADABLE) from error
-    if len(document.tables) > MAX_TABLES:
-        raise SpreadsheetRefused(f"The Word document has more than {MAX_TABLES} tables; load the plan's tables only.")
-    tables, count, limit = [], 0, max_rows()
-    for table in document.tables:
-        rows = []
-        for row in table.rows:
-            count += 1
-            if count > limit:
-                raise SpreadsheetRefused(f"The tables have more than {limit} rows; load the plan in parts.")
-            rows.append(_row_cells(row))
-        if rows:
-            tables.append(rows)
-    if not tables:
-        raise SpreadsheetRefused(NO_TABLES)
-    return tables
-
-
-def _row_cells(row) -> list[Cell]:
-    own = set(map(id, row._tr.tc_lst))
-    cells, previous = [], None
-    for cell in row.cells:
-        if previous is not None and cell._tc is previous:  # merged across: counted once
-            cells.append(("", False))
-            continue
-        previous = cell._tc
-        text = "\n".join(paragraph.text for paragraph in cell.paragraphs).strip()
-        cells.append((text, id(cell._tc) not in own))
-    return cells
 
 
 def suggest_field(header: str) -> str:

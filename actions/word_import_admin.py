@@ -17,7 +17,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from actions.word_import import FIELDS, Mapping, load_plan, read_tables, suggest_field
+from actions.word_import import FIELDS, Mapping, load_plan, suggest_field
+from actions.word_tables import read_tables
 from outcomes.models import Strategy
 from outcomes.spreadsheets import SpreadsheetRefused, check_upload_size
 

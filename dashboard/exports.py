@@ -15,7 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.selectors import strategy_costs
-from dashboard import charts
+from dashboard import charts, pdf_budget
 from dashboard.collector import collector_paused
 from dashboard.counting import HEADLINE
 from dashboard.report_types import Report
@@ -28,9 +28,9 @@ def filename(report: Report, extension: str) -> str:
 
 
 def report_pdf(report: Report, *, base_url: str) -> bytes:
-    """An A4 PDF: strategy and quarter on every page, page numbers, exceptions first."""
-    from weasyprint import HTML  # imported here: it takes most of a second to load
+    """An A4 PDF: strategy and quarter on every page, page numbers, exceptions first.
 
+    Built within dashboard.pdf_budget's limits: raises PdfTooLarge past them."""
     with collector_paused():
         html = render_to_string(
             "dashboard/report_pdf.html",
@@ -39,9 +39,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
                 **charts.report_charts(report, paper=True),
             },
         )
-        # Tagged PDF/UA-1: a structure tree, the document's title and language, so a screen
-        # reader can read it. Fonts subset: with tags, writing whole fonts is the slower.
-        return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+        return pdf_budget.write_pdf(html, base_url=base_url)
 
 
 def state_words(action) -> tuple[str, str]:

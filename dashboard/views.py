@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from dashboard import charts, exports, page_cache
+from dashboard import charts, exports, page_cache, pdf_budget
 from dashboard.collector import with_collector_paused
 from dashboard.report import report_build, strategies_summary
 from dashboard.report_types import Report
@@ -93,7 +93,10 @@ def _download(request: HttpRequest, slug: str, quarter: str, kind: str) -> HttpR
         content = exports.report_pdf(report, base_url=base_url) if kind == "pdf" else exports.report_xlsx(report)
         return {"content": content, "filename": exports.filename(report, kind)}
 
-    kept = page_cache.page((kind, slug, quarter, base_url), build)
+    try:
+        kept = page_cache.page((kind, slug, quarter, base_url), build)
+    except pdf_budget.PdfTooLarge as refusal:  # a page saying so, not a worker killed
+        return pdf_budget.refusal_page(request, slug=slug, quarter=quarter, refusal=refusal)
     response = HttpResponse(kept["content"], content_type=DOWNLOAD_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{kept["filename"]}"'
     return response

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from outcomes.limits import BoundedSearchAdmin
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 from outcomes.resources import SpreadsheetAdminMixin, SuccessMeasureResource
 
@@ -23,7 +24,7 @@ class RiskInline(admin.StackedInline):  # stacked: every input has its own label
 
 
 @admin.register(Strategy)
-class StrategyAdmin(SimpleHistoryAdmin):
+class StrategyAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     list_display = ["title", "organisation", "period_label", "version"]
     search_fields = ["title", "organisation", "department"]
     prepopulated_fields = {"slug": ["title"]}
@@ -45,7 +46,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "strategy"]
     list_filter = ["strategy"]
     list_select_related = ["strategy"]
@@ -60,7 +61,7 @@ class SuccessMeasureInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     list_display = ["reference", "title", "outcome"]
     list_filter = ["outcome__strategy", "outcome"]
     list_select_related = ["outcome", "outcome__strategy"]
@@ -69,7 +70,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SuccessMeasure)
-class SuccessMeasureAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class SuccessMeasureAdmin(BoundedSearchAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [SuccessMeasureResource]
     list_display = ["measure", "indicator", "target_display", "recommendation"]
     list_filter = ["recommendation__outcome__strategy"]
@@ -78,7 +79,7 @@ class SuccessMeasureAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     list_display = ["number", "risk", "control", "strategy"]
     list_filter = ["strategy"]
     list_select_related = ["strategy"]

@@ -7,6 +7,8 @@ record's number in the document, so a strategy loads beside others and reloads i
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from outcomes.limits import limited_text
+
 
 class StrategyManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -26,17 +28,18 @@ class Strategy(models.Model):
     period_label = models.CharField("period", max_length=30, help_text='As written, e.g. "2016/17" or "2017-2020".')
     period_start = models.DateField("period start")
     period_end = models.DateField("period end")
-    vision = models.TextField("vision", blank=True)
-    mission = models.TextField("mission", blank=True)
-    governance = models.TextField(
-        "governance", blank=True, help_text="Who the strategy reports to and how often, as the document says."
+    vision = limited_text("vision", 2000, blank=True)
+    mission = limited_text("mission", 2000, blank=True)
+    governance = limited_text(
+        "governance", 4000, blank=True, help_text="Who the strategy reports to and how often, as the document says."
     )
     version = models.CharField("version", max_length=50, blank=True)
     source_document = models.CharField(
         "source document", max_length=300, blank=True, help_text="The document this strategy was transcribed from."
     )
-    source_notes = models.TextField(
+    source_notes = limited_text(
         "notes on the source",
+        20000,
         blank=True,
         help_text="Where a reading of the document was uncertain, and how it was read.",
     )
@@ -72,7 +75,7 @@ class Outcome(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="outcomes", verbose_name="strategy")
     number = models.PositiveSmallIntegerField("number", help_text="Its place in the document: 1 for the first outcome.")
     title = models.CharField("title", max_length=300)
-    narrative = models.TextField("narrative", blank=True)
+    narrative = limited_text("narrative", 20000, blank=True)
 
     objects = OutcomeManager()
     history = HistoricalRecords()
@@ -104,8 +107,8 @@ class Recommendation(models.Model):
         Outcome, on_delete=models.CASCADE, related_name="recommendations", verbose_name="outcome"
     )
     number = models.PositiveSmallIntegerField("number", help_text="Its place within the outcome.")
-    title = models.TextField("recommendation")
-    rationale = models.TextField("rationale", blank=True, help_text='"Why we will…": the intended result.')
+    title = limited_text("recommendation", 2000)
+    rationale = limited_text("rationale", 4000, blank=True, help_text='"Why we will…": the intended result.')
 
     objects = RecommendationManager()
     history = HistoricalRecords()
@@ -146,8 +149,8 @@ class SuccessMeasure(models.Model):
         Recommendation, on_delete=models.CASCADE, related_name="measures", verbose_name="recommendation"
     )
     number = models.PositiveSmallIntegerField("number")
-    measure = models.TextField("measure of success")
-    indicator = models.TextField("indicator or evidence", blank=True)
+    measure = limited_text("measure of success", 2000)
+    indicator = limited_text("indicator or evidence", 2000, blank=True)
     workforce_indicator = models.ForeignKey(
         "workforce.WorkforceIndicator",
         on_delete=models.SET_NULL,
@@ -207,8 +210,8 @@ class Risk(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="risks", verbose_name="strategy")
     number = models.PositiveSmallIntegerField("number")
-    risk = models.TextField("risk")
-    control = models.TextField("control", blank=True)
+    risk = limited_text("risk", 2000)
+    control = limited_text("control", 2000, blank=True)
     likelihood = models.CharField("likelihood", max_length=10, choices=Level.choices, blank=True)
     impact = models.CharField("impact", max_length=10, choices=Level.choices, blank=True)
 

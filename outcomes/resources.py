@@ -129,11 +129,28 @@ class AllOrNothingResource(resources.ModelResource):
         data_version.changed()  # in the import's transaction: nothing if it is rolled back (a preview)
 
     def before_import(self, dataset, **kwargs):
+        missing = self.missing_columns(dataset.headers or [])
+        if missing:
+            # No row is read without the columns that identify it; the admin shows this
+            # refusal on the form (SpreadsheetAdminMixin.import_action), never the error's trace.
+            for index in reversed(range(len(dataset))):
+                del dataset[index]
+            names = " and ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
+            raise SpreadsheetRefused(
+                f"The file has no {names} column{'s' if len(missing) > 1 else ''}. Add it as the heading of a "
+                "column in the first row (an export of the records has every heading), and try again."
+            )
         # Spreadsheets often end in formatted but empty rows: they are not records.
         for index in reversed(range(len(dataset))):
             if all(value in (None, "") for value in dataset[index]):
                 del dataset[index]
         self._rows_by_key = {}
+
+    def missing_columns(self, headers) -> list[str]:
+        """The columns that identify a row (import_id_fields) that the file's headings lack."""
+        given = {str(header).strip() for header in headers if header is not None}
+        needed = [str(self.fields[name].column_name) for name in self.get_import_id_fields()]
+        return [column for column in needed if column not in given]
 
     def get_instance(self, instance_loader, row):
         # A row naming nothing that exists is a new record whose errors import_instance reports.
@@ -267,6 +284,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         response = None
         try:
             response = super().import_action(request, **kwargs)
+            context = getattr(response, "context_data", None) or {}
+            refusal = _refusal(context.get("result"))
+            if refusal is not None:  # the file as a whole is refused: said on the form, no preview
+                del context["result"]
+                context.pop("confirm_form", None)
+                context["form"].add_error("import_file", str(refusal))
             return response
         finally:
             # Kept only for a preview that offers the confirm step; removed on every other outcome.
@@ -314,8 +337,20 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def process_result(self, result, request):
         # Only reached when the data changed between the preview and the confirm step.
         if result.has_errors() or result.has_validation_errors():
+            refusal = _refusal(result)
+            if refusal is not None:
+                messages.error(request, f"Nothing was imported. {refusal}")
+                return HttpResponseRedirect(self.import_url())
             rows = [f"row {row.number}: {'; '.join(row.error.messages)}" for row in result.invalid_rows]
             rows += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
             messages.error(request, "Nothing was imported. " + " ".join(rows or ["The import failed."]))
             return HttpResponseRedirect(self.import_url())
         return super().process_result(result, request)
+
+
+def _refusal(result) -> SpreadsheetRefused | None:
+    """The refusal of the whole file among an import result's errors, if there is one."""
+    for error in getattr(result, "base_errors", None) or []:
+        if isinstance(error.error, SpreadsheetRefused):
+            return error.error
+    return None

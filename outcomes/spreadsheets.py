@@ -11,6 +11,11 @@ text, when it is larger than IMPORT_MAX_UPLOAD_BYTES, holds more than IMPORT_MAX
 rows, or (a workbook being a zip archive) would unpack to more than
 IMPORT_MAX_UNPACKED_BYTES or unpacks to an absurd multiple of its own size. Rows are
 counted while they are read, so a long file is refused without being read to its end.
+
+Nothing a file says of its own size is trusted: a workbook's declared dimension (which
+may claim a million rows of 16,384 columns) is ignored, every row read counts, a blank one
+too (at most MAX_BLANK_ROWS of them beside IMPORT_MAX_ROWS with data), and no cell beyond
+MAX_COLUMNS is read.
 """
 
 import csv
@@ -33,6 +38,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: MAX_UNPACK_RATIO times its packed size is refused: Excel's own files stay far below.
 RATIO_CHECKED_ABOVE = 1024 * 1024
 MAX_UNPACK_RATIO = 100
+
+#: The columns read from a row; a cell with text in the next column is refused, and
+#: columns beyond that are never read.
+MAX_COLUMNS = 100
+#: Blank rows read beside IMPORT_MAX_ROWS rows with data: a sheet often ends in formatted
+#: empty rows, but a million of them is not a spreadsheet saved from Excel.
+MAX_BLANK_ROWS = 10_000
 
 XLSX_UNREADABLE = (
     "The file could not be read as an Excel spreadsheet (.xlsx). Save it from Excel as .xlsx or as CSV and try again."
@@ -140,17 +152,28 @@ def check_archive(
 def read_rows(rows, fill) -> tablib.Dataset:
     """The first row as the headers, then each row that is not blank, up to IMPORT_MAX_ROWS.
 
-    Reading stops at the first row over the limit: the rest of the file is never read.
+    Reading stops at the first row over the limit: the rest of the file is never read. Every
+    row read counts, a blank one too: at most IMPORT_MAX_ROWS + MAX_BLANK_ROWS are read.
     A row shorter than the headers is filled with `fill`; one longer must be blank beyond them.
     """
     dataset, limit = tablib.Dataset(), max_rows()
+    read_limit = limit + MAX_BLANK_ROWS
     headers = next(rows, None)
     if headers is None:
         return dataset
-    dataset.headers = [imported_value(value) for value in headers]
-    width = len(dataset.headers)
+    headers = _within_columns(headers, 1)
+    while headers and headers[-1] is None:  # a workbook's row is read as wide as the limit
+        headers.pop()
+    dataset.headers = headers
+    width = len(headers)
     for number, row in enumerate(rows, start=2):
-        values = [imported_value(value) for value in row]
+        if number - 1 > read_limit:
+            raise SpreadsheetRefused(
+                f"The file has more than {read_limit:,} rows, blank rows included. Import at most {limit:,} rows "
+                f"at a time, with no more than {MAX_BLANK_ROWS:,} blank rows: delete the empty rows below the "
+                "data (or copy the data into a new sheet) and try again."
+            )
+        values = _within_columns(row, number)
         if all(value in (None, "") for value in values):
             continue
         if len(dataset) >= limit:
@@ -165,6 +188,17 @@ def read_rows(rows, fill) -> tablib.Dataset:
             )
         dataset.append(values[:width] + [fill] * (width - len(values)))
     return dataset
+
+
+def _within_columns(row, number: int) -> list:
+    """The row's first MAX_COLUMNS values; a value in the next column is refused (beyond it
+    nothing is read: a workbook is read no wider, and a CSV row is refused if it goes on)."""
+    if len(row) > MAX_COLUMNS and any(value not in (None, "") for value in row[MAX_COLUMNS:]):
+        raise SpreadsheetRefused(
+            f"Row {number} has a cell beyond column {MAX_COLUMNS}. The import reads at most {MAX_COLUMNS} columns: "
+            "remove the cells beyond them."
+        )
+    return [imported_value(value) for value in row[:MAX_COLUMNS]]
 
 
 class SpreadsheetCSV(CSV):
@@ -196,7 +230,11 @@ class SpreadsheetXLSX(XLSX):
         except Exception as error:  # a zip archive, but not a workbook
             raise SpreadsheetRefused(XLSX_UNREADABLE) from error
         try:
-            return read_rows(book.active.iter_rows(values_only=True), fill=None)
+            sheet = book.active
+            # The sheet's declared dimension is not trusted: read the rows the file holds,
+            # one column past the limit (so a cell there is refused), and nothing wider.
+            sheet.reset_dimensions()
+            return read_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), fill=None)
         except SpreadsheetRefused:
             raise
         except Exception as error:  # a damaged sheet

@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.admin import ActionAdmin
 from actions.models import Action
+from outcomes.limits import BoundedSearchAdmin
 from reporting import selectors, services
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod
 from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES, rag_words, state_words
@@ -144,7 +145,7 @@ class ReportingPeriodAdminForm(forms.ModelForm):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     """Quarters, strategy by strategy. Adding one opens it; closing and reopening are done on
     the returns page, through a confirmation that shows what is missing."""
 
@@ -240,7 +241,7 @@ class ProgressUpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     """Organisational Planning only: a manager writes updates on the managers' pages."""
 
     form = ProgressUpdateAdminForm

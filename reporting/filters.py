@@ -5,15 +5,27 @@ from django import forms
 from django.db.models import Q
 
 from actions.models import Action
+from outcomes.limits import search_refusal, search_words
 from outcomes.models import Outcome, Strategy
 from reporting import selectors
 from reporting.models import RAG
 from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES
 from workforce.models import Team
 
+#: An id in the address longer than this is no record's id (and int() of thousands of
+#: digits is refused by Python itself).
+ID_MAX_DIGITS = 18
+
+
+def validate_search(value: str) -> None:
+    """Refuse a search past the limits (outcomes.limits), naming the limit, before any query is built."""
+    refusal = search_refusal(value)
+    if refusal is not None:
+        raise forms.ValidationError(refusal, code="search_too_long")
+
 
 class ActionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_search")
+    q = django_filters.CharFilter(label="Search", method="filter_search", validators=[validate_search])
     strategy = django_filters.ModelChoiceFilter(queryset=Strategy.objects.only("id", "title"), empty_label="All")
     outcome = django_filters.ModelChoiceFilter(
         queryset=Outcome.objects.select_related("strategy").only("id", "number", "title", "strategy__slug"),
@@ -60,12 +72,12 @@ class ActionFilter(django_filters.FilterSet):
     def _chosen(self, name: str) -> int | None:
         """The id asked for in the address, kept as a choice: a dashboard count links to an
         outcome with no actions, which must list none rather than fail to filter."""
-        value = (self.data or {}).get(name, "")
-        return int(value) if str(value).isdigit() else None
+        value = str((self.data or {}).get(name, ""))
+        return int(value) if value.isdigit() and len(value) <= ID_MAX_DIGITS else None
 
     def filter_search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        # The form has already refused a search over the limits (validate_search).
+        for word in search_words(value):
             queryset = queryset.filter(
                 Q(reference__icontains=word) | Q(description__icontains=word) | Q(timescale__icontains=word)
             )
@@ -81,11 +93,16 @@ class ActionFilter(django_filters.FilterSet):
     def qs(self):
         # A lead team filter joins the many-to-many table: keep each action once.
         queryset = super().qs
+        if "q" in self.form.errors:  # a refused search lists nothing; the form says why
+            return queryset.none()
         return queryset.distinct() if self.form.cleaned_data.get("lead_team") else queryset
 
 
 def govuk_widgets(form: forms.Form) -> forms.Form:
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         css = "govuk-input" if isinstance(field.widget, forms.TextInput) else "govuk-select"
+        if form.is_bound and name in form.errors:  # a search over the limits, say
+            css += f" {css}--error"
+            field.widget.attrs["aria-describedby"] = f"{form[name].auto_id}-error"
         field.widget.attrs.setdefault("class", css)
     return form

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions import services as action_services
-from actions import word_import
+from actions import word_import, word_tables
 from actions.services import Carried
 from reporting import reminders, services
 from reporting.models import RAG, DmtDecision, Reminder, ReportingPeriod, Status
@@ -87,7 +87,7 @@ def world(team):
 
 def _word_tables():
     document = build_docx([["1. Stable", "7.1", "Recruit", "Summer 2017"]], ["We want", "Ref", "Action", "When"])
-    return word_import.read_tables(SimpleUploadedFile("plan.docx", document))
+    return word_tables.read_tables(SimpleUploadedFile("plan.docx", document))
 
 
 def _action_changed(w, user):

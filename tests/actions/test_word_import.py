@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action
-from actions.word_import import Mapping, load_plan, read_tables, suggest_field
+from actions.word_import import Mapping, load_plan, suggest_field
+from actions.word_tables import read_tables
 from outcomes.models import Outcome, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused
 from tests import factories

@@ -23,13 +23,13 @@ def report_of(timeline):
 
 def test_the_collector_is_paused_while_weasyprint_works_and_runs_again_after(timeline, monkeypatch):
     seen = []
-    write_pdf = weasyprint.HTML.write_pdf
+    render = weasyprint.HTML.render
 
     def watched(self, *args, **kwargs):
         seen.append(gc.isenabled())
-        return write_pdf(self, *args, **kwargs)
+        return render(self, *args, **kwargs)
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", watched)
+    monkeypatch.setattr(weasyprint.HTML, "render", watched)
     pdf = exports.report_pdf(report_of(timeline), base_url="http://testserver/")
     assert pdf.startswith(b"%PDF")
     assert seen == [False]
@@ -40,7 +40,7 @@ def test_the_collector_runs_again_when_the_pdf_fails(timeline, monkeypatch):
     def failing(self, *args, **kwargs):
         raise RuntimeError("layout failed")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing)
+    monkeypatch.setattr(weasyprint.HTML, "render", failing)
     with pytest.raises(RuntimeError, match="layout failed"):
         exports.report_pdf(report_of(timeline), base_url="http://testserver/")
     assert gc.isenabled()

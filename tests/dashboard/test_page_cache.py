@@ -23,7 +23,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actions import services as action_services
-from actions.word_import import Mapping, load_plan, read_tables
+from actions.word_import import Mapping, load_plan
+from actions.word_tables import read_tables
 from dashboard import page_cache, views
 from reporting import services
 from reporting.models import RecordedState, ReportingPeriod

@@ -11,7 +11,8 @@ from django.conf import settings
 from openpyxl import load_workbook
 
 from dashboard import exports
-from dashboard.selectors import Counts, report_build
+from dashboard.counting import Counts
+from dashboard.report import report_build
 from reporting import origins, selectors, words
 from reporting.admin import StatusFilter
 from reporting.filters import ActionFilter
