@@ -113,11 +113,13 @@ def test_the_spreadsheet_import_refuses_a_description_one_past_the_limit(client)
     assert Action.objects.count() == 0
 
 
-def test_the_word_import_refuses_a_description_one_past_the_limit():
+def test_the_word_import_refuses_a_description_one_past_the_limit(planner):
     strategy = factories.StrategyFactory()
     tables = [[[("Outcome", False), ("How we will…", False)], [("1. People", False), ("x" * 4001, False)]]]
 
-    records = load_plan(strategy, tables, [Mapping(table=1, header_rows=1, columns=["outcome", "action"])], save=True)
+    records = load_plan(
+        strategy, tables, [Mapping(table=1, header_rows=1, columns=["outcome", "action"])], user=planner, save=True
+    )
 
     assert records[0].errors == ["Action: Enter 4,000 characters or fewer (this has 4,001)."]
     assert Action.objects.count() == 0
