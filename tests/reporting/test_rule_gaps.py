@@ -1,0 +1,241 @@
+"""The state rules where mutation testing found nothing failing: each test here fails when
+the rule it names is changed (docs/testing.md).
+
+One strategy ("gaps") with Q3 2016/17 open and actions in every state the rules tell apart,
+written in document order so that no rule can pass by following that order:
+
+| ref   | Q3 update                | due         | as the report reads it            |
+| 1.1.1 | none                     | 30 Jun 2017 | no update: an exception, last     |
+| 1.1.2 | in progress, Green       | 31 Oct 2016 | overdue: an exception, third      |
+| 1.1.3 | in progress, Amber       | 30 Jun 2017 | Amber: an exception, second       |
+| 1.1.4 | in progress, Red         | 30 Jun 2017 | Red: an exception, first          |
+| 1.1.5 | in progress, Red         | 30 Jun 2017 | Red: first with 1.1.4, after it   |
+| 1.1.6 | on hold, no RAG          | 31 Oct 2016 | "No rating", overdue: exception   |
+| 1.1.7 | in progress, Green       | 30 Jun 2017 | on track: not an exception        |
+| 1.1.8 | complete                 | 31 Oct 2016 | complete: not an exception        |
+"""
+
+import datetime
+import io
+import re
+from html import unescape
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from actions.models import Action
+from reporting import selectors, services
+from reporting.models import RAG, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LATER = datetime.date(2017, 6, 30)  # after Q3 2016/17 ends: not overdue
+EARLIER = datetime.date(2016, 10, 31)  # inside Q3 2016/17: overdue unless complete or cancelled
+
+# ref: (update status or None, RAG, due date)
+PLAN = {
+    "1.1.1": (None, "", LATER),
+    "1.1.2": (Status.IN_PROGRESS, RAG.GREEN, EARLIER),
+    "1.1.3": (Status.IN_PROGRESS, RAG.AMBER, LATER),
+    "1.1.4": (Status.IN_PROGRESS, RAG.RED, LATER),
+    "1.1.5": (Status.IN_PROGRESS, RAG.RED, LATER),
+    "1.1.6": (Status.ON_HOLD, "", EARLIER),
+    "1.1.7": (Status.IN_PROGRESS, RAG.GREEN, LATER),
+    "1.1.8": (Status.COMPLETE, "", EARLIER),
+}
+
+
+def make_plan(slug: str, prefix: str = "1") -> dict:
+    """A strategy with Q3 2016/17 open and the actions of PLAN (references under `prefix`)."""
+    strategy = factories.StrategyFactory(slug=slug)
+    recommendation = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=1, number=1)
+    period = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3)
+    actions = {}
+    for order, (ref, (status, rag, due)) in enumerate(PLAN.items(), start=1):
+        reference = prefix + ref[1:]
+        action = factories.ActionFactory(
+            recommendation=recommendation, reference=reference, order=order, due_date=due, description=f"Do {reference}"
+        )
+        actions[reference] = action
+        if status is not None:
+            factories.ProgressUpdateFactory(
+                action=action,
+                period=period,
+                status=status,
+                rag=rag,
+                progress=f"Progress on {reference}",
+                help_needed="Funding" if rag == RAG.RED else "",
+                reason="Waiting for the new intranet" if status == Status.ON_HOLD else "",
+                completed_on=datetime.date(2016, 10, 1) if status == Status.COMPLETE else None,
+            )
+    return {"strategy": strategy, "period": period, "actions": actions}
+
+
+@pytest.fixture
+def plan(db):
+    return make_plan("gaps")
+
+
+def text(fragment: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def table_rows(html: str) -> dict[str, dict[str, str]]:
+    """Each table row naming an action ("1.1.4 ..."), by reference: its cells' HTML by their
+    data-label, in the order the rows come."""
+    rows = {}
+    for chunk in html.split('<tr class="govuk-table__row">')[1:]:
+        cells = dict(re.findall(r'data-label="([^"]+)">(.*?)</td>', chunk, re.S))
+        match = re.search(r">\s*(\d+\.\d+\.\d+) ", cells.get("Action", ""))
+        if match:
+            rows[match.group(1)] = cells
+    return rows
+
+
+def report_page(client, plan) -> str:
+    url = reverse("dashboard:quarter", args=[plan["strategy"].slug, plan["period"].slug])
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+# --- The order of the exceptions: Red, then Amber, then overdue, then no update --------------
+
+
+def test_exceptions_come_red_then_amber_then_overdue_then_no_update_whatever_the_document_order(client, dmt, plan):
+    client.force_login(dmt)
+    html = report_page(client, plan)
+    exceptions = html[html.index('id="exceptions"') : html.index('id="by-outcome"')]
+    order = list(table_rows(exceptions))
+    # Red before Amber though Amber comes first in the plan; the two Reds in document order;
+    # overdue (1.1.2 Green, 1.1.6 on hold) after Amber; no update last though it is first.
+    assert order == ["1.1.4", "1.1.5", "1.1.3", "1.1.2", "1.1.6", "1.1.1"], order
+
+
+def test_the_spreadsheet_lists_the_exceptions_in_the_same_order(client, dmt, plan):
+    client.force_login(dmt)
+    response = client.get(reverse("dashboard:xlsx", args=[plan["strategy"].slug, plan["period"].slug]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Exceptions"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "1.1.4",
+        "1.1.5",
+        "1.1.3",
+        "1.1.2",
+        "1.1.6",
+        "1.1.1",
+    ]
+
+
+# --- "No rating", "No update" and their colour --------------------------------------------
+
+
+def test_an_action_with_no_rating_says_so_in_the_no_rating_colour(client, dmt, plan):
+    client.force_login(dmt)
+    rows = table_rows(client.get(reverse("reporting:list")).content.decode())
+    assert rows["1.1.6"]["RAG"].startswith('<strong class="govuk-tag app-rag--none">No rating</strong>')
+    assert rows["1.1.8"]["RAG"].startswith('<strong class="govuk-tag app-rag--complete">Complete</strong>')
+    assert rows["1.1.3"]["RAG"].startswith('<strong class="govuk-tag app-rag--amber">Amber</strong>')
+    assert rows["1.1.4"]["RAG"].startswith('<strong class="govuk-tag app-rag--red">Red</strong>')
+    assert rows["1.1.7"]["RAG"].startswith('<strong class="govuk-tag app-rag--green">Green</strong>')
+
+
+def test_an_exception_with_no_update_says_so_in_the_no_rating_colour(client, dmt, plan):
+    client.force_login(dmt)
+    html = report_page(client, plan)
+    exceptions = table_rows(html[html.index('id="exceptions"') : html.index('id="by-outcome"')])
+    assert exceptions["1.1.1"]["RAG and status"].startswith(
+        '<strong class="govuk-tag app-rag--none">No update</strong>'
+    ), exceptions["1.1.1"]["RAG and status"]
+    # On hold and overdue: an exception with no rating, in the same grey.
+    assert exceptions["1.1.6"]["RAG and status"].startswith(
+        '<strong class="govuk-tag app-rag--none">No rating</strong>'
+    ), exceptions["1.1.6"]["RAG and status"]
+
+
+# --- A closed quarter's list: only an action added after the close says so ----------------------
+
+
+def test_a_closed_quarters_rows_each_read_their_own_status_and_only_the_added_one_reads_added_after(
+    client, dmt, planner, plan
+):
+    services.period_close(period=plan["period"], user=planner)
+    factories.ActionFactory(
+        recommendation=plan["actions"]["1.1.1"].recommendation,
+        reference="1.1.9",
+        order=9,
+        due_date=LATER,
+        description="Do 1.1.9",
+    )
+    # A second strategy whose Q3 is open: none of its actions was added after any close.
+    other = make_plan("gaps-two", prefix="2")
+    client.force_login(dmt)
+    rows = table_rows(client.get(reverse("reporting:list")).content.decode())
+    statuses = {ref: text(cells["Status"]) for ref, cells in rows.items()}
+    assert statuses == {
+        "1.1.1": "No update",
+        "1.1.2": "In progress",
+        "1.1.3": "In progress",
+        "1.1.4": "In progress",
+        "1.1.5": "In progress",
+        "1.1.6": "On hold",
+        "1.1.7": "In progress",
+        "1.1.8": "Complete",
+        "1.1.9": "Added after Q3 2016/17 closed",
+        "2.1.1": f"Needs an update for {other['period']}",
+        "2.1.2": "In progress",
+        "2.1.3": "In progress",
+        "2.1.4": "In progress",
+        "2.1.5": "In progress",
+        "2.1.6": "On hold",
+        "2.1.7": "In progress",
+        "2.1.8": "Complete",
+    }
+
+
+# --- The rules in Python mean what the filters mean ------------------------------------------
+
+
+def filter_values() -> list[tuple[str, str]]:
+    values = [("status", value) for value in [*Status.values, "none"]]
+    values += [("rag", value) for value in RAG.values]
+    values += [(name, value) for name in ("overdue", "needs_update") for value in ("yes", "no")]
+    return values
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_each_state_rule_in_python_picks_the_rows_its_filter_lists(plan, planner, closed):
+    if closed:
+        services.period_close(period=plan["period"], user=planner)
+    periods = selectors.periods_to_report([plan["strategy"].pk])
+    assert [p.pk for p in periods] == [plan["period"].pk]
+    rows = list(selectors.actions_as_at(periods, Action.objects.all()))
+    for name, value in filter_values():
+        in_python = {a.reference for a in rows if selectors.state_matches(a, name, value)}
+        filtered = selectors.filter_state(selectors.actions_as_at(periods, Action.objects.all()), name, value)
+        assert in_python == {a.reference for a in filtered}, (name, value)
+    # And what they pick, so that a rule changed in both places still fails.
+    picked = {
+        (name, value): {a.reference for a in rows if selectors.state_matches(a, name, value)}
+        for name, value in filter_values()
+    }
+    assert picked["needs_update", "yes"] == {"1.1.1"}
+    assert picked["needs_update", "no"] == set(PLAN) - {"1.1.1"}
+    assert picked["status", "none"] == {"1.1.1"}
+    assert picked["overdue", "yes"] == {"1.1.2", "1.1.6"}
+    assert picked["overdue", "no"] == set(PLAN) - {"1.1.2", "1.1.6"}
+    assert picked["rag", RAG.RED] == {"1.1.4", "1.1.5"}
+    assert picked["rag", RAG.AMBER] == {"1.1.3"}
+    assert picked["rag", RAG.GREEN] == {"1.1.2", "1.1.7"}
+    assert picked["status", Status.ON_HOLD] == {"1.1.6"}
+    assert picked["status", Status.COMPLETE] == {"1.1.8"}
+
+
+def test_an_unknown_filter_is_refused_by_name(plan):
+    rows = list(selectors.actions_as_at([plan["period"]], Action.objects.all()))
+    with pytest.raises(ValueError, match="No state filter called colour"):
+        selectors.state_matches(rows[0], "colour", "red")
+    with pytest.raises(ValueError, match="No state filter called colour"):
+        selectors.filter_state(Action.objects.all(), "colour", "red")
