@@ -239,3 +239,44 @@ def test_an_unknown_filter_is_refused_by_name(plan):
         selectors.state_matches(rows[0], "colour", "red")
     with pytest.raises(ValueError, match="No state filter called colour"):
         selectors.filter_state(Action.objects.all(), "colour", "red")
+
+
+# --- The admin's columns: the same words ----------------------------------------------------
+
+
+def admin_columns(client, planner) -> dict[str, tuple[str, str]]:
+    """The admin's action list: each action's (status this quarter, RAG), by reference."""
+    client.force_login(planner)
+    html = client.get(reverse("admin:actions_action_changelist")).content.decode()
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        reference = re.search(r'class="field-reference"><a [^>]*>([^<]+)</a>', row)
+        status = re.search(r'class="field-status_this_quarter">(.*?)</td>', row, re.S)
+        rag = re.search(r'class="field-rag_this_quarter">(.*?)</td>', row, re.S)
+        if reference and status and rag:
+            rows[reference.group(1)] = (text(status.group(1)), text(rag.group(1)))
+    return rows
+
+
+def test_the_admin_reads_each_actions_status_and_rating_this_quarter(client, planner, plan):
+    assert admin_columns(client, planner) == {
+        "1.1.1": ("No update", "No update"),
+        "1.1.2": ("In progress", "Green"),
+        "1.1.3": ("In progress", "Amber"),
+        "1.1.4": ("In progress", "Red"),
+        "1.1.5": ("In progress", "Red"),
+        "1.1.6": ("On hold", "No rating"),
+        "1.1.7": ("In progress", "Green"),
+        "1.1.8": ("Complete", "Complete"),
+    }
+
+
+def test_with_no_quarter_yet_the_admin_reads_no_update_rather_than_added_after_a_close(client, planner, db):
+    strategy = factories.StrategyFactory(slug="no-quarters")
+    recommendation = factories.RecommendationFactory(outcome__strategy=strategy)
+    factories.ActionFactory(recommendation=recommendation, reference="3.1.1")
+    factories.ActionFactory(recommendation=recommendation, reference="3.1.2")
+    assert admin_columns(client, planner) == {
+        "3.1.1": ("No update", "No update"),
+        "3.1.2": ("No update", "No update"),
+    }
