@@ -280,3 +280,35 @@ def test_with_no_quarter_yet_the_admin_reads_no_update_rather_than_added_after_a
         "3.1.1": ("No update", "No update"),
         "3.1.2": ("No update", "No update"),
     }
+
+
+# --- Each action in its own strategy's quarter -------------------------------------------------
+
+
+def test_an_actions_update_form_is_for_its_own_strategys_open_quarter_only(client, planner, db):
+    first = factories.StrategyFactory(slug="first")
+    second = factories.StrategyFactory(slug="second")
+    closed_only = factories.StrategyFactory(slug="closed-only")
+    factories.ReportingPeriodFactory(strategy=first, year=2016, number=4)
+    factories.ReportingPeriodFactory(strategy=second, year=2016, number=3)
+    factories.ReportingPeriodFactory(strategy=closed_only, year=2016, number=2, state="closed")
+    actions = {
+        strategy.slug: factories.ActionFactory(recommendation__outcome__strategy=strategy, reference=f"{n}.1.1")
+        for n, strategy in enumerate((first, second, closed_only), start=1)
+    }
+    client.force_login(planner)
+    for slug, mine, other in (("first", "Q4 2016/17", "Q3 2016/17"), ("second", "Q3 2016/17", "Q4 2016/17")):
+        response = client.get(reverse("reporting:update", args=[actions[slug].pk]))
+        assert response.status_code == 200, slug
+        html = response.content.decode()
+        assert mine in html and other not in html, slug
+    response = client.get(reverse("reporting:update", args=[actions["closed-only"].pk]))
+    assert response.status_code == 302, "no quarter of its own strategy is open: no form"
+
+
+def test_an_action_whose_strategy_has_no_quarter_yet_says_so(client, dmt, db):
+    action = factories.ActionFactory(recommendation__outcome__strategy=factories.StrategyFactory(slug="new"))
+    client.force_login(dmt)
+    html = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
+    assert f"No quarter of {action.strategy} has been opened for updates yet." in html
+    assert "Added after" not in html
