@@ -312,3 +312,20 @@ def test_an_action_whose_strategy_has_no_quarter_yet_says_so(client, dmt, db):
     html = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
     assert f"No quarter of {action.strategy} has been opened for updates yet." in html
     assert "Added after" not in html
+
+
+def test_a_reopened_quarter_is_the_one_reported_though_a_later_one_exists(client, dmt, db):
+    strategy = factories.StrategyFactory(slug="reopened")
+    q3 = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3)
+    q4 = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=4, state="closed")
+    action = factories.ActionFactory(recommendation__outcome__strategy=strategy, reference="4.1.1", due_date=LATER)
+    factories.ProgressUpdateFactory(action=action, period=q3, status=Status.IN_PROGRESS, rag=RAG.AMBER)
+    factories.ProgressUpdateFactory(
+        action=action, period=q4, status=Status.COMPLETE, rag="", completed_on=datetime.date(2017, 2, 1)
+    )
+    client.force_login(dmt)
+    html = client.get(reverse("reporting:list")).content.decode()
+    assert "as reported for Q3 2016/17" in html
+    assert text(table_rows(html)["4.1.1"]["Status"]) == "In progress"
+    detail = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
+    assert '<h2 class="govuk-heading-m">Q3 2016/17</h2>' in detail
