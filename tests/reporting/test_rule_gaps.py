@@ -22,6 +22,8 @@ from html import unescape
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
@@ -329,3 +331,20 @@ def test_a_reopened_quarter_is_the_one_reported_though_a_later_one_exists(client
     assert text(table_rows(html)["4.1.1"]["Status"]) == "In progress"
     detail = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
     assert '<h2 class="govuk-heading-m">Q3 2016/17</h2>' in detail
+
+
+def test_the_list_names_leads_known_only_by_their_account_in_the_same_number_of_queries(client, dmt, plan):
+    def officer(n):
+        return factories.UserFactory(username=f"officer{n}", first_name="Officer", last_name=f"Number {n}")
+
+    Action.objects.filter(reference="1.1.1").update(lead_officer="", lead_officer_user=officer(1))
+    client.force_login(dmt)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(reverse("reporting:list")).content.decode()
+    assert "Officer Number 1" in text(table_rows(html)["1.1.1"]["Lead"])
+    for n, reference in enumerate(["1.1.2", "1.1.3", "1.1.4", "1.1.5"], start=2):
+        Action.objects.filter(reference=reference).update(lead_officer="", lead_officer_user=officer(n))
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(reverse("reporting:list")).content.decode()
+    assert "Officer Number 5" in text(table_rows(html)["1.1.5"]["Lead"])
+    assert len(five) == len(one), "a query for each lead officer's account"
