@@ -22,13 +22,14 @@ from html import unescape
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
 from reporting import selectors, services
-from reporting.models import RAG, Status
+from reporting.models import RAG, DmtDecision, ProgressUpdate, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -348,3 +349,18 @@ def test_the_list_names_leads_known_only_by_their_account_in_the_same_number_of_
         html = client.get(reverse("reporting:list")).content.decode()
     assert "Officer Number 5" in text(table_rows(html)["1.1.5"]["Lead"])
     assert len(five) == len(one), "a query for each lead officer's account"
+
+
+# --- DMT decides only on the help a Red action asked for ------------------------------------------
+
+
+@pytest.mark.parametrize(("reference", "help_needed"), [("1.1.7", "Funding"), ("1.1.3", "Funding"), ("1.1.4", "  ")])
+def test_dmt_decides_only_on_help_asked_by_a_red_action(plan, planner, reference, help_needed):
+    """Calls reporting.services.dmt_decision_record(update=, user=, outcome=)."""
+    update = ProgressUpdate.objects.get(action__reference=reference, period=plan["period"])
+    ProgressUpdate.objects.filter(pk=update.pk).update(help_needed=help_needed)
+    update.refresh_from_db()
+    with pytest.raises(ValidationError, match="DMT decides on the help asked by a Red action") as refused:
+        services.dmt_decision_record(update=update, user=planner, outcome=DmtDecision.Outcome.AGREED)
+    assert refused.value.code == "no_request"
+    assert not DmtDecision.objects.exists()
