@@ -364,3 +364,33 @@ def test_dmt_decides_only_on_help_asked_by_a_red_action(plan, planner, reference
         services.dmt_decision_record(update=update, user=planner, outcome=DmtDecision.Outcome.AGREED)
     assert refused.value.code == "no_request"
     assert not DmtDecision.objects.exists()
+
+
+# --- The cycle's services refuse by name ------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reopening_without_a_reason_is_refused_on_the_reason(plan, planner, reason):
+    """Calls reporting.services.period_close(period=, user=) and period_reopen(period=, user=, reason=)."""
+    closed = services.period_close(period=plan["period"], user=planner)
+    with pytest.raises(ValidationError) as refused:
+        services.period_reopen(period=closed, user=planner, reason=reason)
+    assert refused.value.message_dict == {"reason": ["Enter why the quarter is being reopened"]}
+    closed.refresh_from_db()
+    assert not closed.is_open
+
+
+def test_an_update_recorded_with_only_its_status_and_rating_has_no_commentary(plan, planner):
+    """Calls reporting.services.progress_update_record(action=, period=, user=, status=, rag=)."""
+    action = plan["actions"]["1.1.1"]
+    update = services.progress_update_record(
+        action=action, period=plan["period"], user=planner, status=Status.IN_PROGRESS, rag=RAG.GREEN
+    )
+    update.refresh_from_db()
+    assert (update.progress, update.next_steps, update.evidence, update.help_needed, update.reason) == ("",) * 5
+    assert (update.status, update.rag, update.completed_on, update.author) == (
+        Status.IN_PROGRESS,
+        RAG.GREEN,
+        None,
+        planner,
+    )
