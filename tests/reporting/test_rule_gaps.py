@@ -394,3 +394,32 @@ def test_an_update_recorded_with_only_its_status_and_rating_has_no_commentary(pl
         None,
         planner,
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"status": Status.COMPLETE}, {"completed_on": ["Enter the date the action was completed"]}),
+        ({"status": Status.IN_PROGRESS}, {"rag": ["Select a RAG rating"]}),
+        ({"status": Status.NOT_STARTED}, {"rag": ["Select a RAG rating"]}),
+        ({"status": Status.ON_HOLD}, {"reason": ["Enter why the action is on hold"]}),
+        ({"status": Status.CANCELLED}, {"reason": ["Enter why the action is cancelled or superseded"]}),
+        (
+            {"status": Status.IN_PROGRESS, "rag": RAG.RED},
+            {
+                "progress": ["Enter the progress this quarter: a Red rating needs commentary"],
+                "help_needed": ["Enter the help needed from DMT for a Red rating"],
+            },
+        ),
+        (
+            {"status": Status.IN_PROGRESS, "rag": RAG.AMBER},
+            {"progress": ["Enter the progress this quarter: an Amber rating needs commentary"]},
+        ),
+    ],
+)
+def test_an_update_is_refused_naming_each_field_at_fault(plan, planner, fields, errors):
+    """Calls reporting.services.progress_update_record(action=, period=, user=, status=, rag=)."""
+    with pytest.raises(ValidationError) as refused:
+        services.progress_update_record(action=plan["actions"]["1.1.1"], period=plan["period"], user=planner, **fields)
+    assert refused.value.message_dict == errors
+    assert not ProgressUpdate.objects.filter(action=plan["actions"]["1.1.1"]).exists()
