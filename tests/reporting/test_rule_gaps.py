@@ -1,5 +1,8 @@
-"""The state rules where mutation testing found nothing failing: each test here fails when
-the rule it names is changed (docs/testing.md).
+"""Where mutation testing (docs/testing.md) found nothing failing: the state as at a quarter,
+its words, and the cycle's refusals. Each test fails when the rule it names is changed.
+
+The tests read pages and function results. Those that call a service say which in their
+docstring; all pass `user` as the services take it.
 
 One strategy ("gaps") with Q3 2016/17 open and actions in every state the rules tell apart,
 written in document order so that no rule can pass by following that order:
@@ -10,7 +13,7 @@ written in document order so that no rule can pass by following that order:
 | 1.1.3 | in progress, Amber       | 30 Jun 2017 | Amber: an exception, second       |
 | 1.1.4 | in progress, Red         | 30 Jun 2017 | Red: an exception, first          |
 | 1.1.5 | in progress, Red         | 30 Jun 2017 | Red: first with 1.1.4, after it   |
-| 1.1.6 | on hold, no RAG          | 31 Oct 2016 | "No rating", overdue: exception   |
+| 1.1.6 | on hold, no RAG          | 31 Oct 2016 | "No rating", overdue: fourth      |
 | 1.1.7 | in progress, Green       | 30 Jun 2017 | on track: not an exception        |
 | 1.1.8 | complete                 | 31 Oct 2016 | complete: not an exception        |
 """
@@ -164,6 +167,7 @@ def test_an_exception_with_no_update_says_so_in_the_no_rating_colour(client, dmt
 def test_a_closed_quarters_rows_each_read_their_own_status_and_only_the_added_one_reads_added_after(
     client, dmt, planner, plan
 ):
+    """Calls reporting.services.period_close(period=, user=)."""
     services.period_close(period=plan["period"], user=planner)
     factories.ActionFactory(
         recommendation=plan["actions"]["1.1.1"].recommendation,
@@ -210,6 +214,7 @@ def filter_values() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
 def test_each_state_rule_in_python_picks_the_rows_its_filter_lists(plan, planner, closed):
+    """Calls reporting.services.period_close(period=, user=) for the closed quarter."""
     if closed:
         services.period_close(period=plan["period"], user=planner)
     periods = selectors.periods_to_report([plan["strategy"].pk])
