@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from strategy_tracker.views import PasswordResetView, start
+from strategy_tracker.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView, start
 
 admin.site.site_header = "Strategy Tracker administration"
 admin.site.site_title = "Strategy Tracker"
@@ -14,6 +14,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before Django's own: the same page, limited per address and per client.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # A wrong old password counts toward the sign-in lock-out.
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    # Setting a new password through the emailed link lifts a lock-out on the account.
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", start, name="start"),
