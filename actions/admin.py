@@ -14,6 +14,7 @@ from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
+from workforce.admin import PersonRecordsAdmin
 
 admin.site.unregister(Strategy)
 
@@ -51,8 +52,9 @@ class StrategyPlanAdmin(StrategyAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(PersonRecordsAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
+    person_fields = ("lead_officer_user",)  # a planner cannot name a superuser, or un-name one
     list_display = ["reference", "short_description", "lead_names", "timescale", "due_date"]
     list_display_links = ["reference", "short_description"]
     list_filter = ["strategy", "outcome", ("lead_teams", admin.RelatedOnlyFieldListFilter)]

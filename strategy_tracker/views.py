@@ -122,9 +122,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_invalid(self, form):
         if form.has_error("old_password", "password_incorrect"):
             user = self.request.user
-            user_login_failed.send(
-                sender=__name__, credentials={"username": user.get_username()}, request=self.request
-            )
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=self.request)
             if getattr(self.request, "axes_locked_out", False):
                 logout(self.request)
         return super().form_invalid(form)
