@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from strategy_tracker.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView, start
 
@@ -11,6 +12,8 @@ admin.site.index_title = "Organisational Planning"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    # The admin's own password change does not count wrong old passwords: it is the site's.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     # Before Django's own: the same page, limited per address and per client.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),

@@ -163,3 +163,24 @@ def test_a_refused_new_password_is_not_a_failed_sign_in(manager):
         assert response.status_code == 200
     assert client.session.get(SESSION_KEY) == str(manager.pk)
     assert not AccessAttempt.objects.exists()
+
+
+def test_the_admins_password_change_is_the_sites_own(planner):
+    """A planner changing their password from the admin is sent to the page that counts."""
+    client = Client()
+    client.force_login(planner)
+    for _ in range(LIMIT + 1):
+        response = client.post(
+            "/admin/password_change/",
+            {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_change")
+    assert client.get(reverse("admin:password_change"))["Location"] == reverse("password_change")
+    planner.refresh_from_db()
+    assert planner.check_password(PASSWORD)
+    # The page it is sent to counts: the last wrong old password signs them out.
+    for _ in range(LIMIT):
+        response = change_password(client, "wrong")
+    assert locked(response)
+    assert SESSION_KEY not in client.session
