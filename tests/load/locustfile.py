@@ -31,7 +31,6 @@ LOADTEST_HOSTILE_WAIT (seconds each waits between requests: 0), LOADTEST_IMPORT_
 as IMPORT_MAX_ROWS), LOADTEST_PLANNER (planner).
 """
 
-import io
 import json
 import os
 import random
@@ -41,6 +40,8 @@ import uuid
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, constant, events, task
+
+from tests.load.hostile_requests import LONGEST_SEARCH, XLSX_CHOICE, largest_import
 
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 if not HOSTS:
@@ -284,30 +285,6 @@ class DmtMember(SignedInUser):
 
 # The hostile clients (LOADTEST_HOSTILE=1) ---------------------------------------------------
 
-# The longest search the list allows: 10 words in 200 characters, words the plan's text
-# holds, with every filter set so that the state of each action in the quarter is worked out.
-LONGEST_SEARCH = {
-    "q": " ".join(
-        [
-            "workforce",
-            "development",
-            "recruitment",
-            "supervision",
-            "professional",
-            "engagement",
-            "strategicallyplanned",
-            "implementation",
-            "communication",
-            "organisationalplanning",
-        ]
-    ),
-    "status": "in_progress",
-    "rag": "green",
-    "overdue": "no",
-    "needs_update": "yes",
-}
-assert len(LONGEST_SEARCH["q"]) <= 200 and len(LONGEST_SEARCH["q"].split()) == 10
-
 
 class HostileUser(SignedInUser):
     abstract = True
@@ -359,40 +336,18 @@ class HostilePdf(HostileUser):
                 report.failure(f"no PDF (status {report.status_code})")
 
 
-_import_file: bytes = b""
-
-
-def largest_import() -> bytes:
-    """An .xlsx of IMPORT_ROWS new actions for the Leicestershire strategy, each with a long
-    description: the largest import the admin takes (built once)."""
-    global _import_file
-    if not _import_file:
-        import openpyxl
-
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.append(["strategy", "outcome", "recommendation", "reference", "order", "description", "lead_teams",
-                      "lead_officer", "timescale", "estimated_cost", "framework_link", "notes"])  # fmt: skip
-        text = "Develop and implement a Workforce Engagement Plan with every service area. " * 6
-        for n in range(IMPORT_ROWS):
-            sheet.append(["leicestershire-cfs-2016-17", 1, 1, f"9.9.{n + 1}", 900 + n, f"{text}({n})",
-                          "Strategic HR; Corporate Comms Team", "", "March-April 2016 (and then monthly)",
-                          1500, "", ""])  # fmt: skip
-        out = io.BytesIO()
-        book.save(out)
-        _import_file = out.getvalue()
-    return _import_file
-
-
-XLSX_CHOICE = re.compile(r'<option value="(\d+)"[^>]*>\s*xlsx\s*</option>')
-
-
 class HostileImporter(HostileUser):
     """A planner previewing the largest spreadsheet import allowed, again and again."""
 
     abstract = not HOSTILE
     fixed_count = 1
     username = os.environ.get("LOADTEST_PLANNER", "planner")
+    _file = b""
+
+    def import_file(self) -> bytes:
+        if not HostileImporter._file:  # built once, shared
+            HostileImporter._file = largest_import(IMPORT_ROWS)
+        return HostileImporter._file
 
     @task
     def largest_import(self):
@@ -408,7 +363,7 @@ class HostileImporter(HostileUser):
         with self.client.post(
             self.url(path),
             data={"csrfmiddlewaretoken": csrf.group(1), "resource": "0", "format": choice.group(1)},
-            files={"import_file": ("actions.xlsx", largest_import(), "application/octet-stream")},
+            files={"import_file": ("actions.xlsx", self.import_file(), "application/octet-stream")},
             headers={"Referer": self.url(path)},
             name=HOSTILE_PREFIX + "largest import (preview)",
             timeout=TIMEOUT * 4,
