@@ -46,7 +46,9 @@ class PersonRecordsAdmin(admin.ModelAdmin):
     (a team membership is its person's record), is refused unless the person making it may
     manage each person named before and after (`people.person_records_check`, the Users
     page's rule), so that a planner cannot reach a superuser around that page. The form
-    shows the refusal beside the field; saving and deleting check again."""
+    shows the refusal beside the field, and every admin path that saves (add, change, a
+    history revert) validates it first; `save_model` and deletion check again, unless a
+    subclass replaces them (the actions' admin saves through its service)."""
 
     person_fields: tuple[str, ...] = ()
     person_whole_record = False
