@@ -16,6 +16,7 @@ from outcomes.admin import StrategyAdmin
 from outcomes.limits import BoundedSearchAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
+from workforce.admin import PersonRecordsAdmin
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _ListFilterT
@@ -57,8 +58,11 @@ class StrategyPlanAdmin(StrategyAdmin):
 
 # Registered once, by reporting/admin.py with each action's state this quarter: the layers
 # keep actions from importing reporting, so the plan's admin cannot register it here.
-class ActionAdmin(BoundedSearchAdmin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
+# import-export's mixin types `model` and the list template more narrowly than ModelAdmin does;
+# they are the same attributes at run time, hence the one ignore.
+class ActionAdmin(BoundedSearchAdmin, SpreadsheetAdminMixin, PersonRecordsAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     resource_classes = [ActionResource]
+    person_fields = ("lead_officer_user",)  # a planner cannot name a superuser, or un-name one
     list_display = ["reference", "short_description", "lead_names", "timescale", "due_date"]
     list_display_links = ["reference", "short_description"]
     list_filter: ClassVar[list["_ListFilterT"]] = [

@@ -8,6 +8,7 @@ run command does). With DEBUG off a SECRET_KEY is required: Django refuses to si
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -138,10 +139,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account out for an hour after five failed sign-ins from one address.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in lock-outs (django-axes). Failures are counted per account and, apart, per client
+# address: an attacker spread over many addresses (or rotating X-Forwarded-For) is still
+# locked out of the account, and one address trying many accounts is locked out of all.
+# Anyone can lock a colleague's account by failing to sign in as them, so the lock lasts
+# only AXES_COOLOFF_MINUTES, failures during it do not extend it, and the account's owner
+# can reset their password by email, which lifts it (strategy_tracker.views).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "strategy_tracker.clients.client_ip"

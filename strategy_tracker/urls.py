@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from strategy_tracker.views import PasswordResetView, start
+from strategy_tracker.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView, start
 
 admin.site.site_header = "Strategy Tracker administration"
 admin.site.site_title = "Strategy Tracker"
@@ -11,9 +12,15 @@ admin.site.index_title = "Organisational Planning"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    # The admin's own password change does not count wrong old passwords: it is the site's.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     # Before Django's own: the same page, limited per address and per client.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # A wrong old password counts toward the sign-in lock-out.
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    # Setting a new password through the emailed link lifts a lock-out on the account.
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", start, name="start"),

@@ -1,8 +1,11 @@
-"""The site's own pages for refusals and failures, and the throttled password reset."""
+"""The site's own pages for refusals and failures, the throttled password reset, and the
+password change that counts wrong old passwords as failed sign-ins."""
 
 import sys
 
+from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth import logout, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -105,3 +108,34 @@ def _within_limit(subject: str, limit: int, window: int) -> bool:
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= limit
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, where a wrong old password counts as a failed sign-in.
+
+    Without this, someone holding a signed-in session (a computer left unlocked) could guess
+    the password there without limit. Each wrong old password is reported to django-axes as
+    a failed sign-in for the account, from this client; once that locks the account out, the
+    person is signed out too and django-axes' middleware answers with its lock-out page.
+    """
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            user = self.request.user
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=self.request)
+            if getattr(self.request, "axes_locked_out", False):
+                logout(self.request)
+        return super().form_invalid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's set-a-new-password page, which also lifts a sign-in lock-out on the account.
+
+    Anyone can lock an account by failing to sign in as its owner; the owner, who proves
+    who they are through the emailed link, can then sign in at once with the new password.
+    """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response

@@ -1,6 +1,7 @@
 """Admin for the department's structure, its teams and their members, workforce figures, and people."""
 
 from functools import partial
+from typing import cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -8,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from workforce import people
-from workforce.forms import PersonForm
+from workforce.forms import PersonForm, stored_person_ids, with_person_checks
 from workforce.models import Directorate, ServiceArea, Team, TeamMembership, WorkforceFigure, WorkforceIndicator
 from workforce.roles import ROLES
 
@@ -40,10 +41,74 @@ class ServiceAreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class PersonRecordsAdmin(admin.ModelAdmin):
+    """An admin whose records name people (`person_fields`, foreign keys to a user): a change
+    to who is named, and with `person_whole_record` any change to or deletion of a record
+    (a team membership is its person's record), is refused unless the person making it may
+    manage each person named before and after (`people.person_records_check`, the Users
+    page's rule), so that a planner cannot reach a superuser around that page. The form
+    shows the refusal beside the field, and every admin path that saves (add, change, a
+    history revert) validates it first; `save_model` and deletion check again, unless a
+    subclass replaces them (the actions' admin saves through its service)."""
+
+    person_fields: tuple[str, ...] = ()
+    person_whole_record = False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return with_person_checks(
+            form, by=request.user, fields=self.person_fields, whole_record=self.person_whole_record
+        )
+
+    def save_model(self, request, obj, form, change):
+        if self.person_whole_record or form.changed_data:
+            people.person_records_check(by=request.user, person_ids=self._people(obj))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if self.person_whole_record:
+            people.person_records_check(by=request.user, person_ids=self._people(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if self.person_whole_record:
+            attnames = [self._attname(field) for field in self.person_fields]
+            ids = [pk for row in queryset.values_list(*attnames) for pk in row]
+            people.person_records_check(by=request.user, person_ids=ids)
+        super().delete_queryset(request, queryset)
+
+    def _attname(self, field: str) -> str:
+        """The column of a person field (a foreign key to a user): "lead_officer_user_id"."""
+        return cast(models.ForeignKey, self.opts.get_field(field)).attname
+
+    def _people(self, obj) -> list[int | None]:
+        """Who `obj` names as stored, and as about to be saved."""
+        after = [getattr(obj, self._attname(field)) for field in self.person_fields]
+        return [*stored_person_ids(obj, self.person_fields), *after]
+
+
 class TeamMembershipInline(admin.TabularInline):
     model = TeamMembership
     extra = 1
     autocomplete_fields = ["user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # A team's page adds and removes memberships: each is its person's record.
+        kwargs["form"] = with_person_checks(self.form, by=request.user, fields=["user"], whole_record=True)
+        formset = super().get_formset(request, obj, **kwargs)
+        by = request.user
+
+        class MembershipFormSet(formset):
+            def clean(self):
+                super().clean()
+                removed = [form.instance for form in self.deleted_forms if form.instance.pk is not None]
+                ids = [pk for membership in removed for pk in stored_person_ids(membership, ["user"])]
+                try:
+                    people.person_records_check(by=by, person_ids=ids)
+                except PermissionDenied as refusal:
+                    raise ValidationError(str(refusal), code="superuser") from refusal
+
+        return MembershipFormSet
 
 
 @admin.register(Team)
@@ -54,14 +119,30 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [TeamMembershipInline]
 
+    # Deleting a team deletes its memberships, each its person's record.
+    def delete_model(self, request, obj):
+        self._check_members(request, [obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._check_members(request, queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _check_members(request, team_ids) -> None:
+        members = TeamMembership.objects.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True)
+        people.person_records_check(by=request.user, person_ids=members)
+
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(admin.ModelAdmin):
+class TeamMembershipAdmin(PersonRecordsAdmin):
     list_display = ["user", "team"]
     list_select_related = ["user", "team"]
     list_filter = ["team"]
     search_fields = ["user__username", "team__name"]
     autocomplete_fields = ["user", "team"]
+    person_fields = ("user",)
+    person_whole_record = True
 
 
 class WorkforceFigureInline(admin.TabularInline):

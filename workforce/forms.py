@@ -1,10 +1,13 @@
-"""The form Organisational Planning manages a person with: validates and normalises only."""
+"""The form Organisational Planning manages a person with, and the check every other admin
+form that names a person runs: validate and normalise only."""
+
+from collections.abc import Sequence
 
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UsernameField
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 from workforce import people
 from workforce.models import Team
@@ -70,3 +73,43 @@ class PersonForm(forms.ModelForm):
                 if field in self.errors:
                     continue  # already said, in the field's own words
                 self.add_error(field if field in self.fields else NON_FIELD_ERRORS, messages)
+
+
+def stored_person_ids(instance, fields: Sequence[str]) -> list[int | None]:
+    """The people `fields` (foreign keys to a user) name on `instance`'s stored row, if any:
+    what a change would stop naming. One query; none for a new record."""
+    if instance.pk is None:
+        return []
+    attnames = [instance._meta.get_field(field).attname for field in fields]
+    row = type(instance)._default_manager.filter(pk=instance.pk).values_list(*attnames).first()
+    return list(row or [])
+
+
+def with_person_checks(form_class, *, by, fields: Sequence[str], whole_record: bool = False):
+    """`form_class`, refusing a change to the people its `fields` name that `by` may not make
+    (`people.person_records_check`): the error is shown beside the field.
+
+    Compares with the stored row, not the form's initial values, so a history revert (whose
+    form starts from the old version) is checked too. With `whole_record` (a team membership,
+    which is the person's own record), any change to the record checks its people, before and
+    after; otherwise only a field whose person changes.
+    """
+
+    def clean(self):
+        cleaned = super(checked, self).clean()
+        before = dict(zip(fields, stored_person_ids(self.instance, fields), strict=False))
+        if whole_record and not (self.has_changed() or self.instance.pk is None):
+            return cleaned
+        for field in (field for field in fields if field in self.fields):
+            chosen = cleaned.get(field)
+            after = getattr(chosen, "pk", chosen)
+            if not whole_record and before.get(field) == after:
+                continue
+            try:
+                people.person_records_check(by=by, person_ids=[before.get(field), after])
+            except PermissionDenied as refusal:
+                self.add_error(field, str(refusal))
+        return cleaned
+
+    checked = type(form_class)(form_class.__name__, (form_class,), {"clean": clean, "__module__": __name__})
+    return checked

@@ -17,9 +17,18 @@ which is reported under its own name. Four in five users are managers. Everyone 
 to five seconds between requests: far busier than people reading pages, as a deadline-day
 peak.
 
+With LOADTEST_HOSTILE=1 (the hostile run), five more clients join, each sending the most
+expensive request one role may send, over and over with no pause: two managers the longest
+search allowed (10 words, 200 characters, every filter of the list set), two DMT members the
+PDF report pack, and one planner the largest spreadsheet import allowed (IMPORT_MAX_ROWS rows,
+previewed, which is where the work is). Their requests are reported apart ("hostile: …"):
+the goal is about everyone else.
+
 Environment: LOADTEST_HOSTS (comma-separated base URLs), LOADTEST_RESULTS (where to write
 the requests and acknowledgements, JSON), LOADTEST_RUN (a label put in every token),
-LOADTEST_PASSWORD (the demo password).
+LOADTEST_PASSWORD (the demo password), LOADTEST_HOSTILE (1 for the hostile clients),
+LOADTEST_HOSTILE_WAIT (seconds each waits between requests: 0), LOADTEST_IMPORT_ROWS (2000,
+as IMPORT_MAX_ROWS), LOADTEST_PLANNER (planner).
 """
 
 import json
@@ -30,7 +39,9 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
+
+from tests.load.hostile_requests import LONGEST_SEARCH, XLSX_CHOICE, largest_import
 
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 if not HOSTS:
@@ -40,9 +51,14 @@ RUN = os.environ.get("LOADTEST_RUN", "load")
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-password-2016")
 TIMEOUT = float(os.environ.get("LOADTEST_REQUEST_TIMEOUT", "30"))
 
+HOSTILE = os.environ.get("LOADTEST_HOSTILE", "") == "1"
+HOSTILE_WAIT = float(os.environ.get("LOADTEST_HOSTILE_WAIT", "0"))
+IMPORT_ROWS = int(os.environ.get("LOADTEST_IMPORT_ROWS", "2000"))
+
 # The names requests are reported under, and which are pages for the latency goal.
 SIGN_IN = "sign in (POST)"
 PDF = "PDF report pack"
+HOSTILE_PREFIX = "hostile: "
 NOT_PAGES = {SIGN_IN, PDF}
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -65,7 +81,7 @@ def _record(request_type, name, response_time, response, exception, start_time=N
     requests_seen.append(
         {
             "name": name,
-            "kind": "pdf" if name == PDF else "sign_in" if name == SIGN_IN else "page",
+            "kind": _kind(name),
             "start": start_time if start_time is not None else time.time() - response_time / 1000,
             "ms": response_time,
             "status": status,
@@ -75,6 +91,12 @@ def _record(request_type, name, response_time, response, exception, start_time=N
             "server": _server_of(getattr(response, "url", "") or kwargs.get("url", "") or ""),
         }
     )
+
+
+def _kind(name: str) -> str:
+    if name.startswith(HOSTILE_PREFIX):
+        return "hostile"
+    return "pdf" if name == PDF else "sign_in" if name == SIGN_IN else "page"
 
 
 def _server_of(url: str) -> str:
@@ -113,7 +135,8 @@ class SignedInUser(HttpUser):
         self.sign_in()
 
     def sign_in(self):
-        with self.get("/accounts/login/", "sign-in page") as page:
+        prefix = HOSTILE_PREFIX if getattr(self, "hostile", False) else ""
+        with self.get("/accounts/login/", prefix + "sign-in page") as page:
             token = CSRF.search(page.text or "")
             if page.status_code != 200 or not token:
                 page.failure(f"no sign-in form (status {page.status_code})")
@@ -122,7 +145,7 @@ class SignedInUser(HttpUser):
         with self.client.post(
             self.url("/accounts/login/"),
             data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
-            name=SIGN_IN,
+            name=prefix + SIGN_IN,
             timeout=TIMEOUT,
             allow_redirects=False,
             catch_response=True,
@@ -258,3 +281,91 @@ class DmtMember(SignedInUser):
                 report.success()
             else:
                 report.failure(f"no PDF (status {report.status_code})")
+
+
+# The hostile clients (LOADTEST_HOSTILE=1) ---------------------------------------------------
+
+
+class HostileUser(SignedInUser):
+    abstract = True
+    hostile = True
+    wait_time = constant(HOSTILE_WAIT)
+
+    def hostile_get(self, path: str, name: str, **kwargs):
+        return self.get(path, HOSTILE_PREFIX + name, **kwargs)
+
+
+class HostileSearcher(HostileUser):
+    """A manager sending the longest search allowed, again and again."""
+
+    abstract = not HOSTILE
+    fixed_count = 2
+    username = os.environ.get("LOADTEST_MANAGER", "manager")
+
+    @task
+    def longest_search(self):
+        if self.ensure_signed_in():
+            with self.hostile_get("/actions/", "longest search", params=LONGEST_SEARCH) as page:
+                page.success() if page.status_code == 200 else page.failure(f"status {page.status_code}")
+
+
+class HostilePdf(HostileUser):
+    """A DMT member downloading the report pack, again and again."""
+
+    abstract = not HOSTILE
+    fixed_count = 2
+    username = os.environ.get("LOADTEST_DMT", "dmt")
+    pdf_path = ""
+
+    @task
+    def pdf(self):
+        if not self.ensure_signed_in():
+            return
+        if not self.pdf_path:
+            with self.hostile_get("/dashboard/", "dashboard") as page:
+                link = PDF_LINK.search(page.text or "")
+                if not link:
+                    page.failure(f"no dashboard (status {page.status_code})")
+                    return
+                self.pdf_path = link.group(1)
+                page.success()
+        with self.hostile_get(self.pdf_path, PDF) as report:
+            if report.status_code == 200 and report.content[:5] == b"%PDF-":
+                report.success()
+            else:
+                report.failure(f"no PDF (status {report.status_code})")
+
+
+class HostileImporter(HostileUser):
+    """A planner previewing the largest spreadsheet import allowed, again and again."""
+
+    abstract = not HOSTILE
+    fixed_count = 1
+    username = os.environ.get("LOADTEST_PLANNER", "planner")
+    # Built before any user starts: building it later would stall every user's requests.
+    import_file = largest_import(IMPORT_ROWS) if HOSTILE else b""
+
+    @task
+    def largest_import(self):
+        if not self.ensure_signed_in():
+            return
+        path = "/admin/actions/action/import/"
+        with self.hostile_get(path, "import form") as form:
+            csrf, choice = CSRF.search(form.text or ""), XLSX_CHOICE.search(form.text or "")
+            if form.status_code != 200 or not csrf or not choice:
+                form.failure(f"no import form (status {form.status_code})")
+                return
+            form.success()
+        with self.client.post(
+            self.url(path),
+            data={"csrfmiddlewaretoken": csrf.group(1), "resource": "0", "format": choice.group(1)},
+            files={"import_file": ("actions.xlsx", self.import_file, "application/octet-stream")},
+            headers={"Referer": self.url(path)},
+            name=HOSTILE_PREFIX + "largest import (preview)",
+            timeout=TIMEOUT * 4,
+            catch_response=True,
+        ) as preview:
+            if preview.status_code == 200 and "Confirm import" in (preview.text or ""):
+                preview.success()
+            else:
+                preview.failure(f"no preview (status {preview.status_code})")

@@ -172,11 +172,12 @@ def test_sign_in_lock_out_counts_the_client_behind_the_proxy_not_the_proxy(clien
         client.post(reverse("login"), {"username": "lee", "password": "wrong"}, **attacker)
     locked = client.post(reverse("login"), {"username": "lee", "password": "wrong"}, **attacker)
     assert locked.status_code == 429
-    # Lee, through the same proxy from another address, is not locked out.
+    # Sam, through the same proxy from another address, is not locked out.
+    factories.UserFactory(username="sam")
     other = Client()
     response = other.post(
         reverse("login"),
-        {"username": "lee", "password": "wrong"},
+        {"username": "sam", "password": "wrong"},
         REMOTE_ADDR="10.0.0.1",
         HTTP_X_FORWARDED_FOR="198.51.100.7",
     )

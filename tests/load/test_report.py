@@ -1,0 +1,59 @@
+"""The load test's report decides the hostile run's goal: everyone else's pages within twice
+the quiet run's 95th percentile, and no failures but the hostile clients' own."""
+
+import json
+import sys
+
+import pytest
+
+from tests.load import report
+
+
+def results(page_ms: float, *, hostile: bool = False, failed_page: bool = False) -> dict:
+    def request(name, kind, start, ms, ok=True):
+        return {"name": name, "kind": kind, "start": start, "ms": ms, "status": 200 if ok else 500, "ok": ok,
+                "error": "", "own_page": False, "server": "http://a"}  # fmt: skip
+
+    requests = [request("sign in (POST)", "sign_in", 1000 + n, 300) for n in range(5)]
+    requests += [request("your actions", "page", 1010 + n / 10, page_ms) for n in range(100)]
+    if failed_page:
+        requests.append(request("your actions", "page", 1020, page_ms, ok=False))
+    if hostile:
+        requests += [request("hostile: PDF report pack", "hostile", 1000 + n, 9000, ok=n % 2 == 0) for n in range(20)]
+    return {"hosts": ["http://a"], "run": "t", "requests": requests, "acknowledged": [], "conflicts": []}
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "saved_tokens", lambda url, run: {})
+    monkeypatch.setenv("DATABASE_URL", "unused")
+
+    def run(quiet: dict, hostile: dict) -> int:
+        (tmp_path / "quiet.json").write_text(json.dumps(quiet))
+        (tmp_path / "hostile.json").write_text(json.dumps(hostile))
+        argv = ["report.py", str(tmp_path / "hostile.json"), "--baseline", str(tmp_path / "quiet.json")]
+        monkeypatch.setattr(sys, "argv", argv)
+        return report.main()
+
+    return run
+
+
+def test_within_twice_the_quiet_p95_is_met(run, capsys):
+    assert run(results(100), results(190, hostile=True)) == 1
+    out = capsys.readouterr().out
+    assert "against 100 ms in the quiet run (1.9x; goal at most 2x, 200 ms: met)" in out
+    assert "PDF report pack x20 (p50 9.0 s, 10 failed)" in out
+    # No acknowledged saves in this made-up run: that goal alone is missed.
+    assert "GOALS MISSED: every acknowledged save is in the database" in out
+
+
+def test_over_twice_the_quiet_p95_is_missed(run, capsys):
+    run(results(100), results(250, hostile=True))
+    assert "the others p95 within twice the quiet run" in capsys.readouterr().out.split("GOALS MISSED")[1]
+
+
+def test_the_others_failures_count_the_hostile_clients_do_not(run, capsys):
+    run(results(100), results(100, hostile=True))
+    assert "failures of everyone else: 0 (met)" in capsys.readouterr().out
+    run(results(100), results(100, hostile=True, failed_page=True))
+    assert "failures of everyone else: 1 (MISSED)" in capsys.readouterr().out
