@@ -176,6 +176,7 @@ NOT_WRITES = {
     "workforce.people.person_role",
     "workforce.people.person_validate",
     "workforce.people.can_manage_person",
+    "workforce.people.person_records_check",  # a check other writes call; refuses, writes nothing
 }
 # Writes no person asks for, so no person to check: what they write follows from the plan.
 # `period_states_record` records each action's state as at a closed quarter; it is called
