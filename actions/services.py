@@ -4,6 +4,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -11,6 +12,7 @@ from actions.models import Action
 from actions.timescales import parse_timescale
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 from strategy_tracker import data_version
+from workforce.people import can_manage_person
 from workforce.roles import planner_required
 
 
@@ -80,6 +82,7 @@ def strategy_refresh(
             errors.append(f"Action {item.action.reference} is not an action of {source}.")
         elif message := carried_timescale_error(item, period_start):
             errors.append(message)
+    errors += _lead_officers_out_of_reach(user, carried)
     if errors:
         raise ValidationError(errors)
     if period_start <= source.period_start:
@@ -135,6 +138,24 @@ def strategy_refresh(
             action.lead_teams.set(teams.get(old.pk, []))
         data_version.changed()
     return strategy
+
+
+def _lead_officers_out_of_reach(user, carried: Sequence[Carried]) -> list[str]:
+    """A message for each carried action whose lead officer `user` may not name (a superuser,
+    for a planner: the Users page's rule), as carrying it forward would name them again. One
+    query, and none when no carried action has a linked lead officer."""
+    ids = {item.action.lead_officer_user_id for item in carried if item.action.lead_officer_user_id is not None}
+    if not ids:
+        return []
+    barred = {
+        person.pk for person in get_user_model().objects.filter(pk__in=ids) if not can_manage_person(user, person)
+    }
+    return [
+        f"Action {item.action.reference}'s lead officer can be named only by a superuser: "
+        "ask one to carry it forward, or leave it out."
+        for item in carried
+        if item.action.lead_officer_user_id in barred
+    ]
 
 
 def _copy_document(source: Strategy, strategy: Strategy) -> tuple[dict, dict]:

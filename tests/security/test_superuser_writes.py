@@ -197,3 +197,32 @@ def test_the_import_cannot_name_a_lead_officer_account(action, root):
     ActionResource().import_data(tablib.Dataset(row, headers=headers), raise_errors=True)
     action.refresh_from_db()
     assert action.lead_officer_user is None
+
+
+# The yearly refresh ------------------------------------------------------------------------
+
+
+def test_a_refresh_does_not_carry_a_superuser_lead_officer_for_a_planner(root, planner):
+    """Carrying an action forward names its lead officer on the new action: refused for a
+    superuser's, with nothing saved; a superuser may."""
+    from django.core.exceptions import ValidationError
+
+    from actions.services import Carried, strategy_refresh
+    from outcomes.models import Strategy
+
+    action = factories.ActionFactory(lead_officer_user=root, timescale="Ongoing")
+    source = action.strategy
+    new = {
+        "title": "Next",
+        "slug": "next",
+        "period_label": "next",
+        "period_start": source.period_end.replace(year=source.period_end.year + 1),
+        "period_end": source.period_end.replace(year=source.period_end.year + 2),
+    }
+    with pytest.raises(ValidationError) as refusal:
+        strategy_refresh(source=source, user=planner, carried=[Carried(action, "9.9", "Ongoing")], **new)
+    assert f"Action {action.reference}'s lead officer can be named only by a superuser" in str(refusal.value)
+    assert not Strategy.objects.filter(slug="next").exists()
+
+    made = strategy_refresh(source=source, user=root, carried=[Carried(action, "9.9", "Ongoing")], **new)
+    assert made.actions.get().lead_officer_user == root
