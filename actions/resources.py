@@ -28,8 +28,14 @@ class TeamNamesWidget(widgets.ManyToManyWidget):
         names = list(dict.fromkeys(name.strip() for name in str(value or "").split(self.separator) if name.strip()))
         if len(names) > MAX_LEAD_TEAMS:  # refused before a query is built from them
             raise ValueError(f"A row names at most {MAX_LEAD_TEAMS} lead teams (this one names {len(names):,}).")
-        teams = {team.name: team for team in Team.objects.filter(name__in=names)}
-        missing = [name for name in names if name not in teams]
+        # Looked up once per import (the widget is the import's own copy), not on each of
+        # the three reads of every row: the check before the save, the save and the preview.
+        teams = self.__dict__.setdefault("_found", {})
+        unknown = [name for name in names if name not in teams]
+        if unknown:
+            teams.update(dict.fromkeys(unknown))
+            teams.update({team.name: team for team in Team.objects.filter(name__in=unknown)})
+        missing = [name for name in names if teams[name] is None]
         if missing:
             quoted = ", ".join(f'"{name}"' for name in missing)
             raise ValueError(

@@ -29,7 +29,7 @@ MAX_TABLES = 100
 #: the columns of a row (a cell merged across counts each column it spans), the cells of all
 #: the tables, and the characters of a cell. Rows are bounded by IMPORT_MAX_ROWS.
 MAX_COLUMNS = 50
-MAX_CELLS = 50_000
+MAX_CELLS = 20_000  # below IMPORT_MAX_ROWS rows of MAX_COLUMNS (25,000)
 MAX_CELL_CHARACTERS = 20_000
 #: The header columns of all the tables: the mapping page has a field for each, two for each
 #: table, and must stay within the fields Django accepts in one form (DATA_UPLOAD_MAX_NUMBER_FIELDS,

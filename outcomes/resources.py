@@ -44,7 +44,23 @@ def cell(row, column: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-class StrategyWidget(widgets.ForeignKeyWidget):
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A record named in a cell, looked up once per import however many rows name it.
+
+    A resource copies its fields, widgets included, for each import (ModelResource's
+    __init__), so what is remembered here lasts one import: a spreadsheet of 500 rows in
+    one recommendation costs one query for it, not 500. A name that matches nothing is
+    remembered too, and each row naming it gets the error.
+    """
+
+    def lookup(self, key, **filters):
+        found = self.__dict__.setdefault("_found", {})
+        if key not in found:
+            found[key] = self.model.objects.filter(**filters).first()
+        return found[key]
+
+
+class StrategyWidget(LookupWidget):
     """A strategy by its short name (slug)."""
 
     def __init__(self):
@@ -54,13 +70,13 @@ class StrategyWidget(widgets.ForeignKeyWidget):
         slug = "" if value is None else str(value).strip()
         if not slug:
             return None
-        try:
-            return Strategy.objects.get(slug=slug)
-        except Strategy.DoesNotExist:
-            raise ValueError(f'There is no strategy with the short name "{slug}".') from None
+        strategy = self.lookup(slug, slug=slug)
+        if strategy is None:
+            raise ValueError(f'There is no strategy with the short name "{slug}".')
+        return strategy
 
 
-class OutcomeWidget(widgets.ForeignKeyWidget):
+class OutcomeWidget(LookupWidget):
     """An outcome by its number within the row's strategy."""
 
     def __init__(self):
@@ -70,13 +86,13 @@ class OutcomeWidget(widgets.ForeignKeyWidget):
         if value in (None, ""):
             return None
         number, slug = as_number(value, "The outcome"), cell(row, "strategy")
-        try:
-            return Outcome.objects.get(strategy__slug=slug, number=number)
-        except Outcome.DoesNotExist:
-            raise ValueError(f'Strategy "{slug}" has no outcome {number}.') from None
+        outcome = self.lookup((slug, number), strategy__slug=slug, number=number)
+        if outcome is None:
+            raise ValueError(f'Strategy "{slug}" has no outcome {number}.')
+        return outcome
 
 
-class RecommendationWidget(widgets.ForeignKeyWidget):
+class RecommendationWidget(LookupWidget):
     """A recommendation by its number within the row's outcome."""
 
     def __init__(self):
@@ -87,10 +103,11 @@ class RecommendationWidget(widgets.ForeignKeyWidget):
             return None
         number, slug = as_number(value, "The recommendation"), cell(row, "strategy")
         outcome = as_number(cell(row, "outcome"), "The outcome")
-        try:
-            return Recommendation.objects.get(outcome__strategy__slug=slug, outcome__number=outcome, number=number)
-        except Recommendation.DoesNotExist:
-            raise ValueError(f'Outcome {outcome} of strategy "{slug}" has no recommendation {number}.') from None
+        key = (slug, outcome, number)
+        found = self.lookup(key, outcome__strategy__slug=slug, outcome__number=outcome, number=number)
+        if found is None:
+            raise ValueError(f'Outcome {outcome} of strategy "{slug}" has no recommendation {number}.')
+        return found
 
 
 class AllOrNothingResource(resources.ModelResource):
@@ -145,6 +162,19 @@ class AllOrNothingResource(resources.ModelResource):
             if all(value in (None, "") for value in dataset[index]):
                 del dataset[index]
         self._rows_by_key = {}
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._is_dry_run(kwargs):
+            # A preview saves in a transaction that is rolled back: a history record of
+            # each row (two, with the lead teams) would be written only to be thrown away.
+            instance.skip_history_when_saving = True
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        try:
+            super().save_m2m(instance, row, **kwargs)
+        finally:
+            instance.__dict__.pop("skip_history_when_saving", None)
 
     def missing_columns(self, headers) -> list[str]:
         """The columns that identify a row (import_id_fields) that the file's headings lack."""

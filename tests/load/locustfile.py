@@ -27,7 +27,7 @@ the goal is about everyone else.
 Environment: LOADTEST_HOSTS (comma-separated base URLs), LOADTEST_RESULTS (where to write
 the requests and acknowledgements, JSON), LOADTEST_RUN (a label put in every token),
 LOADTEST_PASSWORD (the demo password), LOADTEST_HOSTILE (1 for the hostile clients),
-LOADTEST_HOSTILE_WAIT (seconds each waits between requests: 0), LOADTEST_IMPORT_ROWS (2000,
+LOADTEST_HOSTILE_WAIT (seconds each waits between requests: 0), LOADTEST_IMPORT_ROWS (500,
 as IMPORT_MAX_ROWS), LOADTEST_PLANNER (planner).
 """
 
@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 from locust import HttpUser, between, constant, events, task
 
-from tests.load.hostile_requests import LONGEST_SEARCH, XLSX_CHOICE, largest_import
+from tests.load.hostile_requests import IMPORT_MAX_ROWS, LONGEST_SEARCH, XLSX_CHOICE, largest_import
 
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 if not HOSTS:
@@ -53,7 +53,7 @@ TIMEOUT = float(os.environ.get("LOADTEST_REQUEST_TIMEOUT", "30"))
 
 HOSTILE = os.environ.get("LOADTEST_HOSTILE", "") == "1"
 HOSTILE_WAIT = float(os.environ.get("LOADTEST_HOSTILE_WAIT", "0"))
-IMPORT_ROWS = int(os.environ.get("LOADTEST_IMPORT_ROWS", "2000"))
+IMPORT_ROWS = int(os.environ.get("LOADTEST_IMPORT_ROWS", IMPORT_MAX_ROWS))
 
 # The names requests are reported under, and which are pages for the latency goal.
 SIGN_IN = "sign in (POST)"

@@ -6,7 +6,7 @@ import io
 import openpyxl
 from django.conf import settings
 
-from tests.load.hostile_requests import LONGEST_SEARCH, largest_import
+from tests.load.hostile_requests import IMPORT_MAX_ROWS, LONGEST_SEARCH, largest_import
 
 
 def test_the_search_is_the_longest_allowed():
@@ -20,3 +20,7 @@ def test_the_import_is_the_largest_allowed():
     assert len(data) <= settings.IMPORT_MAX_UPLOAD_BYTES
     sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
     assert sum(1 for _ in sheet.iter_rows(min_row=2)) == settings.IMPORT_MAX_ROWS
+
+
+def test_the_load_test_imports_the_row_limit():
+    assert IMPORT_MAX_ROWS == settings.IMPORT_MAX_ROWS
