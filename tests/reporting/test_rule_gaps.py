@@ -428,3 +428,46 @@ def test_an_update_is_refused_naming_each_field_at_fault(plan, planner, fields, 
         services.progress_update_record(action=plan["actions"]["1.1.1"], period=plan["period"], user=planner, **fields)
     assert refused.value.message_dict == errors
     assert not ProgressUpdate.objects.filter(action=plan["actions"]["1.1.1"]).exists()
+
+
+# --- Found by the mutation run on the release where services take their user -------------------
+
+
+def test_with_no_quarter_open_the_latest_by_date_is_reported_whatever_order_they_were_added_in(db):
+    strategy = factories.StrategyFactory(slug="added-late")
+    q3 = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3, state="closed")
+    factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=2, state="closed")  # added after Q3
+    assert selectors.periods_to_report([strategy.pk]) == [q3]
+    assert selectors.periods_to_report() == [q3]
+
+
+def test_dmt_is_asked_only_by_red_updates_though_another_names_help(plan):
+    amber = plan["actions"]["1.1.3"].updates.get(period=plan["period"])
+    amber.help_needed = "A word with the director"  # kept from when it was Red, say
+    amber.save()
+    asked = [update.action.reference for update in selectors.requests_for_help(plan["period"])]
+    assert asked == ["1.1.4", "1.1.5"]
+
+
+def test_the_same_quarter_of_the_next_year_may_be_opened(planner, db):
+    """Calls reporting.services.period_open(strategy=, year=, number=, user=)."""
+    strategy = factories.StrategyFactory(slug="next-year")
+    factories.ReportingPeriodFactory(strategy=strategy, year=2015, number=3, state="closed")
+    opened = services.period_open(strategy=strategy, year=2016, number=3, user=planner)
+    assert (opened.year, opened.number, opened.is_open) == (2016, 3, True)
+
+
+def test_a_first_update_does_not_conflict_with_another_actions_update_in_the_quarter(plan):
+    """Calls reporting.services.progress_update_check(action=, period=, update=, expected_version=),
+    as the update form does before it records."""
+    action = plan["actions"]["1.1.1"]  # no update yet; its neighbours have theirs
+    update = ProgressUpdate(action=action, period=plan["period"], status=Status.IN_PROGRESS, rag=RAG.GREEN)
+    services.progress_update_check(action=action, period=plan["period"], update=update, expected_version=0)
+
+
+def test_a_decision_recorded_without_a_note_has_none(plan, planner):
+    """Calls reporting.services.dmt_decision_record(update=, user=, outcome=)."""
+    update = plan["actions"]["1.1.4"].updates.get(period=plan["period"])
+    decision = services.dmt_decision_record(update=update, user=planner, outcome=DmtDecision.Outcome.AGREED)
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.note) == (DmtDecision.Outcome.AGREED, "")
