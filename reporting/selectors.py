@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 
 from actions.models import Action
 from reporting.models import CLOSED_STATUSES, RAG, ProgressUpdate, ReportingPeriod
+from reporting.words import NO_UPDATE_VALUE
 from workforce.models import Team
 
 STATE_FILTERS = ["status", "rag", "overdue", "needs_update"]
@@ -280,8 +281,8 @@ def filter_outcome(queryset: QuerySet["ActionAsAt"], outcome_id: int) -> QuerySe
 
 
 def filter_status(queryset: QuerySet["ActionAsAt"], value: str) -> QuerySet["ActionAsAt"]:
-    """Actions in a status as at the quarter; "none" means those with no update."""
-    if value == "none":
+    """Actions in a status as at the quarter; NO_UPDATE_VALUE ("none") means those with no update."""
+    if value == NO_UPDATE_VALUE:
         return queryset.filter(status_as_at__isnull=True)
     return queryset.filter(status_as_at=value)
 
@@ -346,7 +347,7 @@ def state_matches(action, name: str, value: str) -> bool:
     """Whether a row read with `actions_as_at` passes `filter_state(name, value)`: the same
     meaning in Python, so that a count made from rows equals the list its link shows."""
     if name == "status":
-        return action.status_as_at is None if value == "none" else action.status_as_at == value
+        return action.status_as_at is None if value == NO_UPDATE_VALUE else action.status_as_at == value
     if name == "rag":
         return action.rag_as_at == value
     if name == "overdue":
