@@ -207,3 +207,41 @@ def test_a_confirm_while_another_import_runs_is_refused_and_the_file_kept(client
 
     confirmed = client.post(reverse("admin:actions_action_process_import"), preview.context["confirm_form"].initial)
     assert confirmed.status_code == 302
+
+
+def word_upload(client, strategy):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.actions.word_documents import build_docx
+
+    content = build_docx([["Do it", "1"]], ["Action", "Outcome"])
+    document = SimpleUploadedFile("plan.docx", content)
+    return client.post(
+        reverse("admin:actions_action_word_import"), {"step": "upload", "strategy": strategy.pk, "document": document}
+    )
+
+
+def test_the_fifth_word_upload_within_a_minute_is_refused(client, strategy):  # noqa: F811
+    client.force_login(factories.UserFactory(username="admin", is_staff=True, is_superuser=True))
+    for _ in range(4):
+        assert word_upload(client, strategy).context["step"] == "map"
+
+    refused = word_upload(client, strategy)
+
+    assert refused.status_code == 429
+    assert "You have previewed 4 imports in the last minute. Wait " in refused.content.decode()
+
+
+def test_a_word_load_allowed_can_be_saved_past_the_minutes_count(client, strategy):  # noqa: F811
+    client.force_login(factories.UserFactory(username="admin", is_staff=True, is_superuser=True))
+    for _ in range(3):
+        word_upload(client, strategy)
+    mapped = word_upload(client, strategy)
+    form = mapped.context["mapping"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: ("on" if value is True else value) for name, value in data.items() if value not in (False, None)}
+    data["column_1_2"] = "outcome"
+
+    saved = client.post(reverse("admin:actions_action_word_import"), {**data, "step": "save"})
+
+    assert saved.status_code == 302, [r.errors for r in saved.context["records"]]

@@ -151,11 +151,13 @@ def main() -> int:
         busy = (cpu["after"]["busy"] - cpu["before"]["busy"]) / total if total else 0
         ours = (cpu["after"]["ours"] - cpu["before"]["ours"]) / total if total else 0
         names = cpu["after"].get("by_name", {})
-        parts = {
-            name: (seconds - cpu["before"].get("by_name", {}).get(name, 0)) / total
-            for name, seconds in names.items()
-            if name in ("gunicorn", "postgres")
-        }
+        parts: dict[str, float] = {}
+        for name, seconds in names.items():
+            # gunicorn names its processes "gunicorn: master […]", "gunicorn: worker […]".
+            short = name.split(":")[0]
+            if short in ("gunicorn", "postgres"):
+                share = (seconds - cpu["before"].get("by_name", {}).get(name, 0)) / total
+                parts[short] = parts.get(short, 0.0) + share
         # locust has exited by now: its time is counted in the script that waited for it.
         parts["locust"] = ours - sum(parts.values())
         print(
