@@ -21,6 +21,7 @@ from actions.word_import import FIELDS, Mapping, load_plan, suggest_field
 from actions.word_tables import read_tables
 from outcomes.models import Strategy
 from outcomes.spreadsheets import SpreadsheetRefused, check_upload_size
+from strategy_tracker import pace
 
 KEPT_FOR = 3600
 EXPIRED = "The uploaded document is no longer held (an hour has passed, or it was loaded). Upload it again."
@@ -121,9 +122,26 @@ def _held(request, token: str):
 
 
 def word_import_view(model_admin, request):
-    """Upload (GET, or POST with the file), then map (POST step "preview"), then save (step "save")."""
+    """Upload (GET, or POST with the file), then map (POST step "preview"), then save (step "save").
+
+    Each POST reads the document or loads the plan: paced per planner (`strategy_tracker.pace`),
+    the upload and the preview counted towards the minute, the save not (so a preview that
+    was allowed can always be saved)."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
+    if request.method != "POST":
+        return _word_import(model_admin, request)
+    try:
+        with pace.paced(request.user, pace.IMPORT, count=request.POST.get("step") != "save"):
+            response = _word_import(model_admin, request)
+            if hasattr(response, "render"):
+                response.render()  # the preview's rows, while the pace's lock is held
+            return response
+    except pace.PaceExceeded as refusal:
+        return pace.refusal_page(request, refusal, links=((request.path, "Back to the Word import"),))
+
+
+def _word_import(model_admin, request):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

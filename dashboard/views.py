@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports, page_cache, pdf_budget
@@ -12,6 +13,7 @@ from dashboard.report import report_build, strategies_summary
 from dashboard.report_types import Report
 from outcomes.models import Strategy
 from reporting import selectors as action_selectors
+from strategy_tracker import pace
 from workforce.roles import is_planner
 
 
@@ -93,10 +95,21 @@ def _download(request: HttpRequest, slug: str, quarter: str, kind: str) -> HttpR
         content = exports.report_pdf(report, base_url=base_url) if kind == "pdf" else exports.report_xlsx(report)
         return {"content": content, "filename": exports.filename(report, kind)}
 
+    def build_paced() -> dict:
+        # A PDF is paced per person only when it is built: a kept one is served to anyone at once.
+        with pace.paced(request.user, pace.PDF):
+            return build()
+
     try:
-        kept = page_cache.page((kind, slug, quarter, base_url), build)
+        kept = page_cache.page((kind, slug, quarter, base_url), build_paced if kind == "pdf" else build)
     except pdf_budget.PdfTooLarge as refusal:  # a page saying so, not a worker killed
         return pdf_budget.refusal_page(request, slug=slug, quarter=quarter, refusal=refusal)
+    except pace.PaceExceeded as refusal:
+        links = (
+            (reverse("dashboard:xlsx", args=[slug, quarter]), "Download the spreadsheet"),
+            (reverse("dashboard:quarter", args=[slug, quarter]), "Read the report on screen"),
+        )
+        return pace.refusal_page(request, refusal, links=links)
     response = HttpResponse(kept["content"], content_type=DOWNLOAD_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{kept["filename"]}"'
     return response

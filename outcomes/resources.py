@@ -24,7 +24,7 @@ from import_export.tmp_storages import CacheStorage
 
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SPREADSHEET_FORMATS, UNREADABLE, SpreadsheetRefused, check_upload_size
-from strategy_tracker import data_version
+from strategy_tracker import data_version, pace
 
 logger = logging.getLogger(__name__)
 
@@ -311,6 +311,18 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return reverse(f"admin:{app_label}_{model_name}_import")
 
     def import_action(self, request, **kwargs):
+        if request.method != "POST":  # the form: no work to pace
+            return self._import_action(request, **kwargs)
+        try:
+            with pace.paced(request.user, pace.IMPORT):  # a preview: paced per planner
+                response = self._import_action(request, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()  # the preview's rows, while the pace's lock is held
+                return response
+        except pace.PaceExceeded as refusal:
+            return pace.refusal_page(request, refusal, links=((self.import_url(), "Back to the import"),))
+
+    def _import_action(self, request, **kwargs):
         response = None
         try:
             response = super().import_action(request, **kwargs)
@@ -337,6 +349,15 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             return super().process_import(request, **kwargs)  # refuses it
         if not self.has_import_permission(request):
             raise PermissionDenied
+        try:
+            # One confirm at a time per planner; not counted towards the minute, so a preview
+            # that was allowed can always be confirmed.
+            with pace.paced(request.user, pace.IMPORT, count=False):
+                return self._confirm(request, **kwargs)
+        except pace.PaceExceeded as refusal:  # the kept file stays for a confirm after the wait
+            return pace.refusal_page(request, refusal)
+
+    def _confirm(self, request, **kwargs):
         storage = self.get_tmp_storage_class()(name=os.path.basename(request.POST.get("import_file_name", "")))
         try:
             if not storage.exists():

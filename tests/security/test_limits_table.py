@@ -20,12 +20,15 @@ from django.urls import reverse
 from actions.models import Action
 from actions.resources import TeamNamesWidget
 from actions.word_tables import read_tables
-from dashboard import pdf_budget
+from dashboard import exports, pdf_budget
 from outcomes import spreadsheets
 from reporting import filters
 from reporting.dmt_views import KeyMessagesForm
 from reporting.models import ProgressUpdate, Status
 from reporting.services import progress_update_validate
+from strategy_tracker import data_version
+from tests import factories
+from tests.actions.test_import_export import csv_file, upload
 from tests.actions.test_text_limits import FACTORIES
 from tests.actions.test_word_import_limits import cell, document
 from workforce.models import Team
@@ -173,6 +176,34 @@ def pdf_pages(monkeypatch, n: int) -> str | None:
     return refusal_of(lambda: pdf_budget.write_pdf("<p>x</p>", base_url="http://testserver/"))
 
 
+def paced_refusal(response) -> str | None:
+    if response.status_code == 429:
+        return response.content.decode()
+    assert response.status_code == 200
+    return None
+
+
+def pdf_builds(monkeypatch, n: int) -> str | None:
+    """`n` PDFs built in a row by one person (each after a change, so built, not kept)."""
+    monkeypatch.setattr(exports, "report_pdf", lambda report, *, base_url: b"%PDF-1.7")
+    period = factories.ReportingPeriodFactory()
+    client = Client()
+    client.force_login(factories.UserFactory())
+    for _ in range(n):
+        data_version.changed()
+        message = paced_refusal(client.get(reverse("dashboard:pdf", args=[period.strategy.slug, period.slug])))
+    return message
+
+
+def import_previews(n: int) -> str | None:
+    """`n` spreadsheet previews in a row by one planner."""
+    client = Client()
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    for _ in range(n):
+        message = paced_refusal(upload(client, csv_file([]), "csv"))
+    return message
+
+
 PROBES = {
     "search-characters": lambda mp, n: search("x" * n),
     "search-words": lambda mp, n: search(" ".join(f"w{i}" for i in range(n))),
@@ -201,6 +232,8 @@ PROBES = {
     "pdf-html": pdf_html,
     "pdf-pages": pdf_pages,
     "pdf-seconds": pdf_seconds,
+    "pace-pdf-builds": pdf_builds,
+    "pace-import-previews": lambda mp, n: import_previews(n),
 }
 PREFIXED = {"text:": text_field, "commentary:": commentary}
 #: At the limit itself a timer may fire either way: a build well within it is accepted.
