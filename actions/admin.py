@@ -13,9 +13,9 @@ from actions import selectors, services
 from actions.resources import ActionResource
 from actions.word_import_admin import word_import_view
 from outcomes.admin import StrategyAdmin
-from outcomes.limits import BoundedSearchAdmin
 from outcomes.models import Strategy
 from outcomes.resources import SpreadsheetAdminMixin
+from strategy_tracker.search import BoundedSearchAdmin
 from workforce.admin import PersonRecordsAdmin
 
 if TYPE_CHECKING:

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from outcomes.limits import BoundedSearchAdmin
 from outcomes.models import Outcome, Recommendation, Risk, Strategy, SuccessMeasure
 from outcomes.resources import SpreadsheetAdminMixin, SuccessMeasureResource
+from strategy_tracker.search import BoundedSearchAdmin
 
 
 class OutcomeInline(admin.StackedInline):

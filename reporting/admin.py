@@ -8,10 +8,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.admin import ActionAdmin
 from actions.models import Action
-from outcomes.limits import BoundedSearchAdmin
 from reporting import selectors, services
 from reporting.models import RAG, ProgressUpdate, ReportingPeriod
 from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES, rag_words, state_words
+from strategy_tracker.search import BoundedSearchAdmin
 from workforce.roles import is_planner
 
 

@@ -5,11 +5,11 @@ from django import forms
 from django.db.models import Q
 
 from actions.models import Action
-from outcomes.limits import search_refusal, search_words
 from outcomes.models import Outcome, Strategy
 from reporting import selectors
 from reporting.models import RAG
 from reporting.words import STATUS_FILTER_CHOICES, YES_NO_CHOICES
+from strategy_tracker.search import search_refusal, search_words
 from workforce.models import Team
 
 #: An id in the address longer than this is no record's id (and int() of thousands of

@@ -6,7 +6,7 @@ from typing import cast
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from strategy_tracker.search import BoundedSearchAdmin
 from workforce import people
 from workforce.forms import PersonForm, stored_person_ids, with_person_checks
 from workforce.models import Directorate, ServiceArea, Team, TeamMembership, WorkforceFigure, WorkforceIndicator
@@ -28,13 +29,13 @@ class ServiceAreaInline(admin.TabularInline):
 
 
 @admin.register(Directorate)
-class DirectorateAdmin(admin.ModelAdmin):
+class DirectorateAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [ServiceAreaInline]
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "directorate"]
     list_filter = ["directorate"]
     list_select_related = ["directorate"]
@@ -112,7 +113,7 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "service_area"]
     list_filter = ["kind", "service_area__directorate"]
     list_select_related = ["service_area"]
@@ -135,7 +136,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(PersonRecordsAdmin):
+class TeamMembershipAdmin(BoundedSearchAdmin, PersonRecordsAdmin):
     list_display = ["user", "team"]
     list_select_related = ["user", "team"]
     list_filter = ["team"]
@@ -152,7 +153,7 @@ class WorkforceFigureInline(admin.TabularInline):
 
 
 @admin.register(WorkforceIndicator)
-class WorkforceIndicatorAdmin(admin.ModelAdmin):
+class WorkforceIndicatorAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "unit", "higher_is_better", "target", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -173,6 +174,12 @@ class WorkforceFigureAdmin(admin.ModelAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(BoundedSearchAdmin, GroupAdmin):
+    """The roles (Django groups), as Django's own admin shows them, with the search bounded."""
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -187,7 +194,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(BoundedSearchAdmin, UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     actions = ["send_set_password_email", "deactivate"]
     planner_fieldsets = [
