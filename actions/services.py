@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from actions.models import Action
 from actions.timescales import parse_timescale
@@ -47,10 +48,37 @@ def carried_timescale_error(item: Carried, period_start: date) -> str | None:
     due = parse_timescale(timescale, period_start=period_start).due if timescale else None
     if due and due < period_start:
         return (
-            f"The timescale for {item.action.reference} ends before {period_start:%-d/%-m/%Y}, when the new "
+            f"The timescale for {item.action.reference} ends before {period_start:%-d %B %Y}, when the new "
             "period starts: give its timescale in the new strategy"
         )
     return None
+
+
+def _refreshed_into(source: Strategy, period_start: date, period_end: date) -> Strategy | None:
+    """The strategy already made from `source` by a refresh whose period overlaps
+    `period_start`–`period_end` (the first one found), or None.
+
+    "The same period" means the same source and any overlap of the two periods: a strategy
+    is refreshed once into each stretch of time, so a second refresh changing only the title
+    or short name is refused, while refreshing into a later, separate period is not. A
+    strategy was made from `source` when one of its actions continues one of `source`'s, or
+    (when none was carried) its notes say it was refreshed from `source`. One query.
+    """
+    return (
+        Strategy.objects.filter(period_start__lte=period_end, period_end__gte=period_start)
+        .filter(
+            Q(actions__predecessor__strategy=source)
+            | Q(source_notes=_refreshed_from(source), organisation=source.organisation)
+        )
+        .exclude(pk=source.pk)
+        .order_by("period_start", "pk")
+        .first()
+    )
+
+
+def _refreshed_from(source: Strategy) -> str:
+    """The note a refreshed strategy keeps of the strategy it was made from."""
+    return f"Refreshed from {source.title} ({source.period_label})."
 
 
 def strategy_refresh(
@@ -70,9 +98,16 @@ def strategy_refresh(
 
     Dates are read from each new timescale. All or nothing: a ValidationError (a short name
     in use, a reference twice, an action of another strategy, a timescale ending before the
-    new period starts) saves nothing. Refuses (PermissionDenied) anyone but a planner.
+    new period starts, `source` already refreshed into the period: see `_refreshed_into`)
+    saves nothing. Refuses (PermissionDenied) anyone but a planner.
     """
     planner_required(user, "refresh a strategy")
+    if earlier := _refreshed_into(source, period_start, period_end):
+        raise ValidationError(
+            f"{source.title} was already refreshed into {earlier.period_label}: "
+            f"{earlier.title}. Change that strategy in the admin rather than making another.",
+            code="already_refreshed",
+        )
     errors = []
     references = [item.reference.strip() for item in carried]
     for reference in {r for r in references if references.count(r) > 1}:
@@ -105,7 +140,7 @@ def strategy_refresh(
             vision=source.vision,
             mission=source.mission,
             governance=source.governance,
-            source_notes=f"Refreshed from {source.title} ({source.period_label}).",
+            source_notes=_refreshed_from(source),
         )
         strategy.full_clean()
         strategy.save()

@@ -17,7 +17,12 @@ from actions.services import Carried
 from outcomes.models import Strategy
 from reporting.action_selectors import Candidate
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+def written(day: date) -> str:
+    """A date as GOV.UK writes it, and as the page's date fields read it back: "1 April 2017"."""
+    return f"{day:%-d %B %Y}"
 
 
 def shift_years(text: str, years: int) -> str:
@@ -36,9 +41,32 @@ def shift_years(text: str, years: int) -> str:
     return re.sub(r"\b((?:19|20)\d\d)(?:([/-])(\d{4}|\d{2})\b)?", moved, text)
 
 
+def strategy_years(source: Strategy) -> int:
+    """How many years a strategy covers (at least one): how far a refresh moves it on."""
+    return max(1, round((source.period_end - source.period_start).days / 365.25))
+
+
+def proposed_timescale(action: Action, years: int, period_start: date) -> tuple[str, str]:
+    """The new timescale proposed for carrying `action` into a period starting `period_start`,
+    `years` after its own, with a hint for the page ("" if none).
+
+    Its timescale as it stands if that does not end before the new period (ongoing, unreadable
+    or still running); otherwise moved on by `years`, as the title is; otherwise blank, with
+    the old timescale named in the hint, for the planner to give. Each proposal is one that
+    `services.carried_timescale_error` accepts, so the page submitted as proposed succeeds.
+    """
+    old = action.timescale.strip()
+    if not old or not services.carried_timescale_error(Carried(action, action.reference, old), period_start):
+        return old, ""
+    moved = shift_years(old, years)
+    if moved != old and not services.carried_timescale_error(Carried(action, action.reference, moved), period_start):
+        return moved, f"Moved on {years} year{'s' if years != 1 else ''} from “{old}”"
+    return "", f"Was “{old}”, which ends before {written(period_start)}: give its new timescale, or leave it blank"
+
+
 def suggestions(source: Strategy) -> dict:
     """The new strategy's details as the old one's moved on by its own length."""
-    years = max(1, round((source.period_end - source.period_start).days / 365.25))
+    years = strategy_years(source)
     start = source.period_end + timedelta(days=1)
     return {
         "title": shift_years(source.title, years),
@@ -81,19 +109,19 @@ class StrategyRefreshForm(forms.Form):
     period_start = forms.DateField(
         label="Period start",
         input_formats=DATE_FORMATS,
-        help_text="For example, 1/4/2017",
+        help_text="For example, 1 April 2017",
         error_messages={
             "required": "Enter the date the period starts",
-            "invalid": "Enter the start as a date, for example 1/4/2017",
+            "invalid": "Enter the start as a date, for example 1 April 2017",
         },
     )
     period_end = forms.DateField(
         label="Period end",
         input_formats=DATE_FORMATS,
-        help_text="For example, 31/3/2018",
+        help_text="For example, 31 March 2018",
         error_messages={
             "required": "Enter the date the period ends",
-            "invalid": "Enter the end as a date, for example 31/3/2018",
+            "invalid": "Enter the end as a date, for example 31 March 2018",
         },
     )
 
@@ -102,10 +130,15 @@ class StrategyRefreshForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["autocomplete"] = "off"  # new values, not the browser's memory
         self.source, self.rows = source, rows
+        suggested = suggestions(source)
+        self.timescale_hints: dict[int, str] = {}
         reference_length = Action._meta.get_field("reference").max_length
         timescale_length = Action._meta.get_field("timescale").max_length
         for row in rows:
             action = row.action
+            timescale, self.timescale_hints[action.pk] = proposed_timescale(
+                action, strategy_years(source), suggested["period_start"]
+            )
             self.fields[f"carry_{action.pk}"] = forms.BooleanField(
                 label=f"Carry forward action {action.reference}", required=False, initial=row.proposed
             )
@@ -123,23 +156,27 @@ class StrategyRefreshForm(forms.Form):
                 label=f"New timescale for action {action.reference}",
                 max_length=timescale_length,
                 required=False,
-                initial=action.timescale,
+                initial=timescale,
                 error_messages={
                     "max_length": f"The timescale for {action.reference} must be %(limit_value)d characters or fewer"
                 },
             )
         if not self.is_bound:
-            for name, value in suggestions(source).items():
+            for name, value in suggested.items():
                 # Dates as the field reads them back: the page's inputs are plain text.
-                self.fields[name].initial = f"{value:%-d/%-m/%Y}" if isinstance(value, date) else value
+                self.fields[name].initial = written(value) if isinstance(value, date) else value
 
-    def row_fields(self) -> list[tuple[Candidate, forms.BoundField, tuple[forms.BoundField, forms.BoundField]]]:
-        """Each action with its checkbox and its two inputs, as the page's table shows them."""
+    def row_fields(
+        self,
+    ) -> list[tuple[Candidate, forms.BoundField, tuple[forms.BoundField, forms.BoundField], str]]:
+        """Each action with its checkbox, its two inputs and the hint for its proposed
+        timescale, as the page's table shows them."""
         return [
             (
                 row,
                 self[f"carry_{row.action.pk}"],
                 (self[f"reference_{row.action.pk}"], self[f"timescale_{row.action.pk}"]),
+                self.timescale_hints[row.action.pk],
             )
             for row in self.rows
         ]
@@ -156,7 +193,7 @@ class StrategyRefreshForm(forms.Form):
         if start and start <= self.source.period_start:
             self.add_error(
                 "period_start",
-                f"The new period must start after {self.source.period_start:%-d/%-m/%Y}, "
+                f"The new period must start after {written(self.source.period_start)}, "
                 f"when {self.source.period_label} started",
             )
         if start and end and end < start:

@@ -1,5 +1,6 @@
 """Organisational Planning refreshes a strategy in the browser: Returns → Refresh, the
-proposed actions, a timescale that ends too early refused by name, the new strategy made,
+proposed actions and timescales (the old one moved on a year), a timescale that ends too
+early refused by name, the new strategy made, a second refresh into its period refused,
 its carried actions marked in the list and each one's page showing the line of updates."""
 
 import datetime
@@ -48,15 +49,18 @@ def test_planner_refreshes_a_strategy(page, live_server, sign_in, check_accessib
     check_accessibility(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
     expect(page.get_by_label("Title")).to_have_value("Workforce Strategy 2017/18")
-    expect(page.get_by_label("Period start")).to_have_value("1/4/2017")
+    expect(page.get_by_label("Period start")).to_have_value("1 April 2017")
     # The complete action is not proposed; the unfinished one is.
     expect(page.get_by_label("Carry forward action 1.1.1")).not_to_be_checked()
     expect(page.get_by_label("Carry forward action 1.1.2")).to_be_checked()
 
-    # Its timescale as it was ends before the new period: refused, by name, nothing made.
+    # Its timescale moved on a year is proposed; one ending before the new period is refused
+    # by name, and nothing is made.
+    expect(page.get_by_label("New timescale for action 1.1.2")).to_have_value("January 2018")
+    page.get_by_label("New timescale for action 1.1.2").fill("January 2017")
     page.get_by_role("button", name="Make the new strategy").click()
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("The timescale for 1.1.2 ends before 1/4/2017")
+    expect(summary).to_contain_text("The timescale for 1.1.2 ends before 1 April 2017")
     check_accessibility(page)
     assert not Strategy.objects.filter(slug="workforce-2017-18").exists()
     summary.get_by_role("link").first.click()
@@ -72,3 +76,13 @@ def test_planner_refreshes_a_strategy(page, live_server, sign_in, check_accessib
     expect(page.get_by_role("heading", name="Before it was carried forward")).to_be_visible()
     expect(page.get_by_text("Half the teams have it.")).to_be_visible()
     check_accessibility(page)
+
+    # A second refresh into the same period, under another short name, is refused by name.
+    page.goto(live_server.url + "/returns/")
+    page.get_by_role("link", name="Refresh Workforce Strategy 2016/17 for its next period").click()
+    page.get_by_label("Short name").fill("workforce-2017-18-again")
+    page.get_by_role("button", name="Make the new strategy").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Workforce Strategy 2016/17 was already refreshed into 2017/18: Workforce Strategy 2017/18"
+    )
+    assert Strategy.objects.count() == 2

@@ -92,9 +92,30 @@ def test_a_reference_given_twice_saves_nothing(old, planner):
 
 def test_the_service_refuses_a_carried_timescale_that_ends_before_the_new_period(old, planner):
     action = old.actions.get(reference="1.1.3")
-    with pytest.raises(ValidationError, match="The timescale for 1.1.3 ends before 1/4/2017"):
+    with pytest.raises(ValidationError, match="The timescale for 1.1.3 ends before 1 April 2017"):
         strategy_refresh(user=planner, source=old, carried=[Carried(action, "1", "March-April 2016")], **NEW)
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
+
+
+def test_a_strategy_is_refreshed_once_into_a_period(old, planner):
+    """A second refresh of the same strategy into an overlapping period is refused, naming
+    the strategy the first made, whether or not it carried actions; a later period is not."""
+    action = old.actions.get(reference="1.1.3")
+    first = strategy_refresh(user=planner, source=old, carried=[Carried(action, "1", "Summer 2017")], **NEW)
+    again = {**NEW, "slug": "workforce-2017-18-again", "period_start": datetime.date(2017, 10, 1)}
+    with pytest.raises(ValidationError) as refused:
+        strategy_refresh(user=planner, source=old, carried=[], **again)
+    assert refused.value.messages[0].startswith(
+        f"{old.title} was already refreshed into 2017/18: Workforce Strategy 2017/18."
+    )
+    assert Strategy.objects.count() == 2
+    # A strategy carrying nothing is known by its note; a later period is a new refresh.
+    first.actions.all().delete()
+    with pytest.raises(ValidationError, match="already refreshed into 2017/18"):
+        strategy_refresh(user=planner, source=old, carried=[], **again)
+    later = {**NEW, "slug": "workforce-2018-19", "period_start": datetime.date(2018, 4, 1)}
+    later["period_end"] = datetime.date(2019, 3, 31)
+    assert strategy_refresh(user=planner, source=old, carried=[], **later).period_start.year == 2018
 
 
 def test_an_action_of_another_strategy_cannot_be_carried(old, planner):
@@ -141,11 +162,11 @@ def test_the_page_proposes_and_suggests(client, planner, old):
     assert response.status_code == 200
     form = response.context["form"]
     assert form["slug"].value() == "workforce-2017-18"
-    assert form["period_start"].value() == "1/4/2017"
+    assert form["period_start"].value() == "1 April 2017"
     page = response.content.decode()
     assert "2 of 3 actions are proposed" in page
     # The suggested dates are written the way the field reads them back.
-    assert 'value="1/4/2017"' in page and 'value="31/3/2018"' in page
+    assert 'value="1 April 2017"' in page and 'value="31 March 2018"' in page
     for action in old.actions.all():
         box = f'name="carry_{action.pk}" type="checkbox" value="on"'
         assert (box + " checked" in page) == (action.reference != "1.1.1")
@@ -238,7 +259,7 @@ def test_errors_name_the_action_and_nothing_is_saved(client, planner, old):
     assert response.status_code == 200
     page = response.content.decode()
     assert "The new reference X is also given to action 1.1.2" in page
-    assert "Enter the end as a date, for example 31/3/2018" in page
+    assert "Enter the end as a date, for example 31 March 2018" in page
     assert "There is a problem" in page
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
 
@@ -276,7 +297,7 @@ def test_a_carried_timescale_that_ends_before_the_new_period_is_refused(client, 
     action = old.actions.get(reference="1.1.3")
     response = client.post(url(old), post_data(old, **{f"timescale_{action.pk}": "March-April 2016"}))
     assert (
-        "The timescale for 1.1.3 ends before 1/4/2017, when the new period starts: give its timescale in the new "
+        "The timescale for 1.1.3 ends before 1 April 2017, when the new period starts: give its timescale in the new "
         "strategy" in response.content.decode()
     )
     assert not Strategy.objects.filter(slug=NEW["slug"]).exists()
