@@ -60,8 +60,8 @@ def proposed_timescale(action: Action, years: int, period_start: date) -> tuple[
         return old, ""
     moved = shift_years(old, years)
     if moved != old and not services.carried_timescale_error(Carried(action, action.reference, moved), period_start):
-        return moved, f"Moved on {years} year{'s' if years != 1 else ''} from “{old}”"
-    return "", f"Was “{old}”, which ends before {written(period_start)}: give its new timescale, or leave it blank"
+        return moved, f"Was “{old}”"
+    return "", f"Was “{old}”, which ends before {written(period_start)}"
 
 
 def suggestions(source: Strategy) -> dict:

@@ -71,8 +71,8 @@ def test_the_proposed_timescales_are_ones_the_page_accepts(client, planner, old)
     data = as_proposed(page)
     proposed = {a.reference: data[f"timescale_{a.pk}"] for a in old.actions.all()}
     assert proposed == {reference: new for reference, (_, new) in TIMESCALES.items()}
-    assert "Moved on 1 year from “January 2017”" in page
-    assert "Was “By 31 March 2015”, which ends before 1 April 2017: give its new timescale, or leave it blank" in page
+    assert "Was “January 2017”" in page
+    assert "Was “By 31 March 2015”, which ends before 1 April 2017" in page
     response = client.post(url(old), data)
     assert response.status_code == 302, response.context["form"].errors
     new = Strategy.objects.get(slug="cfs-workforce-2017-18")
