@@ -85,6 +85,7 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
     by_id = {period.pk: period for period in periods}
     for action in page.object_list:
         action.as_at_period = by_id.get(action.as_at_period_id)
+        action.update_offered = action_selectors.update_offered(action)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
