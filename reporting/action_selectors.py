@@ -83,6 +83,18 @@ def action_list_page(
     )
 
 
+def finished_before(period: ReportingPeriod | None, current, earlier: list[ProgressUpdate]) -> ProgressUpdate | None:
+    """The update of an earlier quarter that finished the action (`selectors.is_finished`), when
+    it has no update for `period` and its latest earlier update finished it (the state rule of
+    `selectors.actions_as_at`, read from the updates an action's page already has). Only in an
+    open quarter: a closed one reads the states recorded when it closed."""
+    if period is None or not period.is_open or current is not None:
+        return None
+    before = [update for update in earlier if update.period.start < period.start]
+    latest = max(before, key=lambda update: update.period.start, default=None)
+    return latest if latest is not None and selectors.is_finished(latest.status) else None
+
+
 def update_offered(action) -> bool:
     """Whether a list offers to update `action` (annotated by `actions_as_at`, with its
     `as_at_period`): its quarter is open, and it was not finished (`selectors.is_finished`) in

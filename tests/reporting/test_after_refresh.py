@@ -88,3 +88,15 @@ def test_update_is_not_offered_on_an_action_finished_in_an_earlier_quarter(clien
     assert 'Update<span class="govuk-visually-hidden"> for action 1.1<' in html
     assert 'Update<span class="govuk-visually-hidden"> for action 1.4<' in html
     assert 'Change update<span class="govuk-visually-hidden"> for action 1.3<' in html
+
+
+def test_the_action_page_offers_no_update_on_an_action_finished_in_an_earlier_quarter(client, manager, old):
+    client.force_login(manager)
+    done_earlier = old.actions.get(reference="1.2")
+    html = client.get(reverse("reporting:detail", args=[done_earlier.pk])).content.decode()
+    assert reverse("reporting:update", args=[done_earlier.pk]) not in html
+    assert "Complete in Q3 2016/17: it needs no update for Q4 2016/17." in html
+    # One still open is offered its update.
+    open_one = old.actions.get(reference="1.1")
+    html = client.get(reverse("reporting:detail", args=[open_one.pk])).content.decode()
+    assert reverse("reporting:update", args=[open_one.pk]) in html
