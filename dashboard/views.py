@@ -29,18 +29,11 @@ def _report(slug: str, quarter: str) -> Report:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """Open the newest strategy that has a quarter to report, at its open quarter (else its
-    latest): a strategy just refreshed has none yet, and DMT still needs last year's report."""
-    strategy = _reported().first()
+    """Open the latest quarter of the first strategy."""
+    strategy = Strategy.objects.first()
     if strategy is None:
-        loaded = Strategy.objects.exists()
-        return render(request, "dashboard/empty.html", {"strategy": None, "reported": [], "loaded": loaded})
+        return render(request, "dashboard/empty.html", {"strategy": None})
     return strategy_view(request, strategy.slug)
-
-
-def _reported():
-    """The strategies with at least one quarter, newest first: one query."""
-    return Strategy.objects.filter(periods__isnull=False).distinct().only("slug", "title", "period_start")
 
 
 @login_required
@@ -55,8 +48,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, slug=slug)
     period = action_selectors.period_to_report(list(action_selectors.periods_for_strategy(strategy)))
-    if period is None:  # say so, and lead to the strategies that do have a report
-        return render(request, "dashboard/empty.html", {"strategy": strategy, "reported": _reported()})
+    if period is None:
+        return render(request, "dashboard/empty.html", {"strategy": strategy})
     return redirect("dashboard:quarter", slug=strategy.slug, quarter=period.slug)
 
 

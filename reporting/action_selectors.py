@@ -7,7 +7,7 @@ only asks it, and reads what the pages show beside it.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from actions.models import Action
 from outcomes.models import Strategy, SuccessMeasure
@@ -26,25 +26,8 @@ LINE_LIMIT = 10
 
 
 def actions_led_by(user) -> QuerySet[Action]:
-    """The actions the user leads: through a lead team they are in, or as the linked lead officer.
-
-    An action carried forward is one line of work, listed once: as the action in the latest
-    strategy that has a quarter (the one its updates go to), or, while the new strategy has
-    no quarter yet, as the action it continues. Subqueries of the one query, whatever the size.
-    """
-    team_ids = list(user_team_ids(user))
-    led = Q(lead_teams__in=team_ids) | Q(lead_officer_user=user)
-    led_ids = Action.objects.filter(led).values("pk")
-    has_quarter = ReportingPeriod.objects.filter(strategy_id=OuterRef("strategy_id"))
-    # Carried on into a strategy with a quarter, by an action this user also leads.
-    carried_on = Action.objects.filter(
-        predecessor_id=OuterRef("pk"),
-        pk__in=led_ids,
-        strategy__periods__isnull=False,
-    )
-    # A copy whose strategy has no quarter yet, of an action this user also leads.
-    waiting_copy = Q(predecessor__in=led_ids) & ~Exists(has_quarter)
-    return Action.objects.filter(pk__in=led_ids).exclude(Exists(carried_on)).exclude(waiting_copy)
+    """The actions the user leads: through a lead team they are in, or as the linked lead officer."""
+    return Action.objects.filter(Q(lead_teams__in=user_team_ids(user)) | Q(lead_officer_user=user)).distinct()
 
 
 def teams_of(user) -> QuerySet[Team]:
@@ -65,44 +48,18 @@ def action_list_page(
     *, periods: list[ReportingPeriod], queryset: QuerySet[Action], as_reported: bool
 ) -> QuerySet[Action]:
     """A list page's actions (`selectors.action_list`) with their latest DMT decision, those
-    needing an update in their open quarter first, then in document order. An action of a
-    strategy with no quarter, or whose quarter is closed, needs no update: it is not put first."""
-    open_ids = [period.pk for period in periods if period.is_open] or [0]
+    needing an update in their quarter first, then in document order."""
     return (
         selectors.action_list(
             periods=periods, queryset=decisions.with_latest_decision(queryset), as_reported=as_reported
         )
         .annotate(
             needs_first=Case(
-                When(status_as_at__isnull=True, as_at_period_id__in=open_ids, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
+                When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
             )
         )
         .order_by("needs_first", "strategy__period_start", "order", "reference")
     )
-
-
-def finished_before(period: ReportingPeriod | None, current, earlier: list[ProgressUpdate]) -> ProgressUpdate | None:
-    """The update of an earlier quarter that finished the action (`selectors.is_finished`), when
-    it has no update for `period` and its latest earlier update finished it (the state rule of
-    `selectors.actions_as_at`, read from the updates an action's page already has). Only in an
-    open quarter: a closed one reads the states recorded when it closed."""
-    if period is None or not period.is_open or current is not None:
-        return None
-    before = [update for update in earlier if update.period.start < period.start]
-    latest = max(before, key=lambda update: update.period.start, default=None)
-    return latest if latest is not None and selectors.is_finished(latest.status) else None
-
-
-def update_offered(action) -> bool:
-    """Whether a list offers to update `action` (annotated by `actions_as_at`, with its
-    `as_at_period`): its quarter is open, and it was not finished (`selectors.is_finished`) in
-    an earlier quarter. One finished by this quarter's update can still have it changed."""
-    period = getattr(action, "as_at_period", None)
-    if period is None or not period.is_open:
-        return False
-    return action.period_status is not None or not selectors.is_finished(action.status_as_at)
 
 
 # --- An action's pages ----------------------------------------------------------------------

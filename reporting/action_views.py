@@ -85,7 +85,6 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
     by_id = {period.pk: period for period in periods}
     for action in page.object_list:
         action.as_at_period = by_id.get(action.as_at_period_id)
-        action.update_offered = action_selectors.update_offered(action)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -136,8 +135,6 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
     can_edit = can_edit_action(request.user, action)
     section = _section(request)
     line, line_updates = action_selectors.line(action)
-    # An action finished in an earlier quarter has nothing to update in this one.
-    finished = action_selectors.finished_before(period, current, earlier)
     return {
         "line": line,
         "line_updates": line_updates,
@@ -148,8 +145,7 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
         "added_after_close": current is None and selectors.added_after_close(action, period),
         "earlier": earlier,
         "can_edit": can_edit,
-        "finished_before": finished,
-        "can_update": can_edit and period is not None and period.is_open and finished is None,
+        "can_update": can_edit and period is not None and period.is_open,
         "section": section,
         "update_url": _with_section(reverse("reporting:update", args=[action.pk]), section),
         "measures": action_selectors.measures(action),
