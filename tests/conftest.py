@@ -4,6 +4,7 @@ import os
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from tests import factories
 from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING
@@ -103,3 +104,12 @@ def dmt(db):
 @pytest.fixture
 def groups(db):
     return {group.name: group for group in Group.objects.all()}
+
+
+@pytest.fixture
+def empty_cache():
+    """The shared cache emptied before and after the test: the pace's counts, the PDF
+    budget's refusals and the password-reset limits are kept there."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -63,19 +63,19 @@ class PersonRecordsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if self.person_whole_record or form.changed_data:
-            people.person_records_check(by=request.user, person_ids=self._people(obj))
+            people.person_records_check(user=request.user, person_ids=self._people(obj))
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
         if self.person_whole_record:
-            people.person_records_check(by=request.user, person_ids=self._people(obj))
+            people.person_records_check(user=request.user, person_ids=self._people(obj))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         if self.person_whole_record:
             attnames = [self._attname(field) for field in self.person_fields]
             ids = [pk for row in queryset.values_list(*attnames) for pk in row]
-            people.person_records_check(by=request.user, person_ids=ids)
+            people.person_records_check(user=request.user, person_ids=ids)
         super().delete_queryset(request, queryset)
 
     def _attname(self, field: str) -> str:
@@ -105,7 +105,7 @@ class TeamMembershipInline(admin.TabularInline):
                 removed = [form.instance for form in self.deleted_forms if form.instance.pk is not None]
                 ids = [pk for membership in removed for pk in stored_person_ids(membership, ["user"])]
                 try:
-                    people.person_records_check(by=by, person_ids=ids)
+                    people.person_records_check(user=by, person_ids=ids)
                 except PermissionDenied as refusal:
                     raise ValidationError(str(refusal), code="superuser") from refusal
 
@@ -132,7 +132,7 @@ class TeamAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     @staticmethod
     def _check_members(request, team_ids) -> None:
         members = TeamMembership.objects.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True)
-        people.person_records_check(by=request.user, person_ids=members)
+        people.person_records_check(user=request.user, person_ids=members)
 
 
 @admin.register(TeamMembership)

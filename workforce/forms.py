@@ -106,7 +106,7 @@ def with_person_checks(form_class, *, by, fields: Sequence[str], whole_record: b
             if not whole_record and before.get(field) == after:
                 continue
             try:
-                people.person_records_check(by=by, person_ids=[before.get(field), after])
+                people.person_records_check(user=by, person_ids=[before.get(field), after])
             except PermissionDenied as refusal:
                 self.add_error(field, str(refusal))
         return cleaned

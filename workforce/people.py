@@ -42,18 +42,18 @@ def can_manage_person(user, person: AbstractUser | None = None) -> bool:
     return is_planner(user) and not (person is not None and person.is_superuser)
 
 
-def person_records_check(*, by, person_ids: Iterable[int | None]) -> None:
-    """Refuse (PermissionDenied) a write to a record of any of these people that `by` may
+def person_records_check(*, user, person_ids: Iterable[int | None]) -> None:
+    """Refuse (PermissionDenied) a write to a record of any of these people that `user` may
     not manage: a team membership, or naming someone an action's lead officer (or no longer).
 
     The Users page's rule (`can_manage_person`), for every other page that writes a person's
     records, so that a planner cannot reach a superuser around it. Reads the stored rows.
     """
     ids = {pk for pk in person_ids if pk is not None}
-    if not ids or by.is_superuser:
+    if not ids or user.is_superuser:
         return
     for person in get_user_model().objects.filter(pk__in=ids, is_superuser=True):
-        if not can_manage_person(by, person):
+        if not can_manage_person(user, person):
             raise PermissionDenied(
                 "Only a superuser may add a superuser to a team, take one off, or make one an action's lead officer."
             )

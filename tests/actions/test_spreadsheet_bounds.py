@@ -29,12 +29,6 @@ def strategy(db):
     return strategy
 
 
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(factories.UserFactory(username="admin", is_staff=True, is_superuser=True))
-    return client
-
-
 def workbook_declaring(dimension: str, cells: dict[str, str]) -> bytes:
     """A small workbook whose sheet declares `dimension` and holds only `cells` (each in its own row)."""
     book = io.BytesIO()

@@ -3,7 +3,7 @@ of PDF builds and of import previews, kept in the shared database cache; a kept 
 person and a confirm step are not held back, and a failed build does not leave its lock."""
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.urls import reverse
 
@@ -17,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _empty_cache(empty_cache):
+    """Every test here starts and ends with the shared cache empty (tests.conftest)."""
 
 
 @pytest.fixture

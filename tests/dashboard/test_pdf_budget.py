@@ -5,7 +5,6 @@ spreadsheet (503), never a worker killed; within the budget the PDF is built as 
 import time
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from dashboard import pdf_budget
@@ -14,10 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _empty_cache(empty_cache):
+    """Every test here starts and ends with the shared cache empty (tests.conftest)."""
 
 
 def pdf(client, planner, timeline):

@@ -4,7 +4,6 @@ limited per address and per client."""
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from strategy_tracker.middleware import SESSION_LAST_SEEN, SESSION_STARTED
@@ -84,10 +83,8 @@ def test_timeouts_come_from_the_environment(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _empty_cache(empty_cache):
+    """Every test here starts and ends with the shared cache empty (tests.conftest)."""
 
 
 def ask(client, email: str, address: str = "198.51.100.1"):
