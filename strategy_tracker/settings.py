@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "actions",
     "reporting",
     "dashboard",
+    "publishing",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""The apps depend one way: workforce <- outcomes <- actions <- reporting <- dashboard <- demo."""
+"""The apps depend one way: workforce <- outcomes <- actions <- reporting <- dashboard <- publishing <- demo."""
 
 import shutil
 import subprocess
