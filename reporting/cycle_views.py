@@ -19,6 +19,8 @@ from workforce.people import person_name
 from workforce.quarters import quarter_from_slug
 from workforce.roles import planner_required
 
+NAMED_IN_MESSAGE = 3  # reminders sent to more people are counted in the message, not named
+
 
 def _require_planner(request: HttpRequest) -> None:
     """Who may read the cycle's pages: the rule the services apply to its writes."""
@@ -179,14 +181,18 @@ def returns_reminders(request: HttpRequest, strategy: str, quarter: str) -> Http
 
 def _report_sent(request: HttpRequest, result) -> None:
     if result.sent:
-        people = "; ".join(
-            f"{plan.name} ({len(plan.actions)} action{'s' if len(plan.actions) != 1 else ''})" for plan in result.sent
-        )
         count = len(result.sent)
+        if count <= NAMED_IN_MESSAGE:
+            people = "; ".join(
+                f"{plan.name} ({len(plan.actions)} action{'s' if len(plan.actions) != 1 else ''})"
+                for plan in result.sent
+            )
+            sent = f"Reminder{'s' if count != 1 else ''} sent to {count}: {people}."
+        else:  # the page's list of reminders names them: a banner of names would push it out of sight
+            actions = len({action.pk for plan in result.sent for action in plan.actions})
+            sent = f"Reminders sent to {count} people, about {actions} action{'s' if actions != 1 else ''}."
         where = reminders.demo_emails_words()
-        messages.success(
-            request, f"Reminder{'s' if count != 1 else ''} sent to {count}: {people}." + (f" {where}" if where else "")
-        )
+        messages.success(request, f"{sent} {where}" if where else sent)
     elif not result.failed:
         messages.info(request, "Nobody was emailed: nobody else needs reminding.")
     for recipient, error in result.failed:

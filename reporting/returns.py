@@ -170,7 +170,10 @@ class Returns:
 
     @property
     def deadline_words(self) -> str:
-        """How the deadline stands today: "due in 5 days", "due today", "overdue by 3 days"."""
+        """How the deadline stands today: "due in 5 days", "due today", "overdue by 3 days";
+        long past, in months or years ("overdue by about 4 months", "overdue by over 9 years"),
+        as a planner would say it, not "overdue by 3,521 days". Shown only while the quarter is
+        open: a closed quarter is not overdue."""
         days = self.days_to_deadline
         if days is None:
             return "no deadline set"
@@ -178,7 +181,12 @@ class Returns:
             return "due today"
         if days > 0:
             return "due tomorrow" if days == 1 else f"due in {days:,} days"
-        return f"overdue by {-days:,} day{'s' if days != -1 else ''}"
+        past = -days
+        if past <= 60:
+            return f"overdue by {past} day{'s' if past != 1 else ''}"
+        if past < 730:
+            return f"overdue by about {past // 30} months"
+        return f"overdue by over {past // 365} years"
 
     @property
     def failed_reminders(self) -> list[Reminder]:

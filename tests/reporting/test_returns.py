@@ -235,12 +235,25 @@ def test_the_reminders_sent_and_the_quarters_events_are_shown(client, planner, c
         (datetime.date(2017, 1, 14), "due today"),
         (datetime.date(2017, 1, 15), "overdue by 1 day"),
         (datetime.date(2017, 2, 1), "overdue by 18 days"),
+        (datetime.date(2017, 3, 15), "overdue by 60 days"),
+        # Long past, as a planner says it, not "overdue by 3,521 days".
+        (datetime.date(2017, 5, 15), "overdue by about 4 months"),
+        (datetime.date(2026, 11, 25), "overdue by over 9 years"),
     ],
 )
 def test_days_to_the_deadline(cycle, today, words):
     period = cycle["period"]
     data = returns_for(period, periods=strategy_periods(period.strategy.slug), today=today)
     assert data.deadline_words == words
+
+
+def test_a_closed_quarter_is_not_said_to_be_overdue(client, planner, cycle):
+    cycle["period"].state = "closed"
+    cycle["period"].save()
+    client.force_login(planner)
+    html = client.get(returns_url(cycle["period"])).content.decode()
+    assert "14 January 2017" in html
+    assert "overdue" not in html.lower()
 
 
 def test_no_deadline_is_said(period):
