@@ -131,3 +131,46 @@ def test_the_returns_pages_fit_and_each_success_message_is_in_view(
     banner_in_view(page, "Q3 2016/17 is open for updates again.")
     no_sideways_scrolling(page)
     shot(page, tmp_path, "after-reopen")
+
+
+@pytest.fixture
+def year_closed(team):
+    """2016/17 with Q4 closed and thirty unfinished actions: a long list once refreshed."""
+    strategy = factories.StrategyFactory(slug="workforce-2016-17", title="Workforce Strategy 2016/17")
+    period = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=4, state="closed")
+    recommendation = factories.RecommendationFactory(outcome__strategy=strategy, outcome__number=1, number=1)
+    for n in range(30):
+        action = factories.ActionFactory(
+            recommendation=recommendation,
+            reference=f"1.1.{n}",
+            order=n,
+            lead_teams=[team],
+            description=f"Roll the plan out to every team, part {n}",
+            timescale="Ongoing",
+        )
+        factories.ProgressUpdateFactory(action=action, period=period)
+    return strategy
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_after_a_refresh_and_opening_a_quarter_the_message_is_in_view(
+    page, live_server, sign_in, planner, year_closed, viewport, tmp_path
+):
+    page.set_viewport_size(viewport)
+    sign_in(page, "planner")
+    page.goto(live_server.url + reverse("reporting:strategy_refresh", args=[year_closed.slug]))
+    page.get_by_role("button", name="Make the new strategy").click()
+    banner_in_view(page, "carried forward from 2016/17")
+    shot(page, tmp_path, "after-refresh")
+
+    # Opening the new year's first quarter, in the admin.
+    page.goto(live_server.url + reverse("admin:reporting_reportingperiod_add"))
+    page.locator("#id_strategy").select_option(label="Workforce Strategy 2017/18")
+    page.locator("#id_year").fill("2017")
+    page.locator("#id_number").select_option(label="Q1")
+    page.get_by_role("button", name="Save", exact=True).click()
+    message = page.locator(".messagelist .success")
+    expect(message).to_be_visible()
+    box, height = message.bounding_box(), page.viewport_size["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, "the message is out of view"
+    shot(page, tmp_path, "after-open")
