@@ -10,7 +10,7 @@ numbers), and a name that matches nothing is a row error, never a new record.
 import logging
 import os
 import re
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -354,12 +354,14 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         whether a row needs it to be matched."""
         columns = []
         for resource_class in self.get_import_resource_classes(request):
-            resource = resource_class()
+            resource = cast(AllOrNothingResource, resource_class())
             needed = {str(resource.fields[name].column_name) for name in resource.get_import_id_fields()}
-            for field in resource.get_user_visible_fields():
-                name = (field.attribute or field.column_name).split("__")[0]
+            visible = cast(list[fields.Field], resource.get_user_visible_fields())
+            model = cast(type[models.Model], resource._meta.model)
+            for field in visible:
+                name = str(field.attribute or field.column_name).split("__")[0]
                 try:
-                    model_field = resource._meta.model._meta.get_field(name)
+                    model_field = model._meta.get_field(name)
                 except FieldDoesNotExist:
                     meaning, help_text = name.replace("_", " "), ""
                 else:
