@@ -229,3 +229,29 @@ def test_the_missing_count_equals_the_actions_its_link_lists_each_reminded_or_na
         named = {item.action.reference for item in nobody}
         assert reminded | named == missing and not reminded & named
         transaction.set_rollback(True)
+
+
+# What it costs ------------------------------------------------------------------------------------
+
+
+def test_naming_nobody_to_email_costs_no_query_per_action(client, planner, django_assert_num_queries):
+    """The returns page and the reminders page cost the same at 10 and 1,000 missing actions,
+    every one of them with nobody to email (its team has no members) and one in five missing."""
+    empty = factories.TeamFactory(name="Heads of Strategy")
+    client.force_login(planner)
+    for size, slug in ((10, "small"), (1000, "large")):
+        strategy = factories.StrategyFactory(slug=slug)
+        period = factories.ReportingPeriodFactory(strategy=strategy, year=2016, number=3)
+        factories.bulk_actions(size, teams=[empty], periods=[period], strategy=strategy)
+        # session, user, the user's groups, the strategy's quarters, then returns.returns_for:
+        # actions as at the quarter, their lead teams, the teams' members, the reminders (none
+        # yet, so no query for the actions each listed), the quarter's events
+        with django_assert_num_queries(9):
+            response = client.get(returns_url(period))
+        assert len(response.context["returns"].nobody_to_email) == size // 5
+        # session, user, the user's groups, the strategy's quarters, then reminders_overview:
+        # the missing actions, their lead teams, the teams' members (and no query for recent
+        # reminders: nobody to email, nobody to ask about)
+        with django_assert_num_queries(7):
+            response = client.get(reminders_url(period))
+        assert len(response.context["nobody_to_email"]) == size // 5
