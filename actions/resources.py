@@ -7,6 +7,8 @@ and ongoing flag are read from the timescale as written unless the row gives the
 that changes the timescale but not the dates, as an edited export does, has them read again).
 """
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
@@ -58,6 +60,13 @@ class ActionResource(AllOrNothingResource):
     due_date = fields.Field(attribute="due_date", column_name="due_date", widget=widgets.DateWidget())
     is_ongoing = fields.Field(attribute="is_ongoing", column_name="is_ongoing", widget=widgets.BooleanWidget())
     duplicate_key = ("strategy", "reference")
+    column_help: ClassVar[dict[str, str]] = {
+        **AllOrNothingResource.column_help,
+        "lead_teams": 'Lead team names as in the admin, separated by ";".',
+        "start_date": "Blank to read it from the timescale.",
+        "due_date": "Blank to read it from the timescale.",
+        "is_ongoing": "1 (ongoing or recurring) or 0; blank to read it from the timescale.",
+    }
 
     class Meta:
         model = Action

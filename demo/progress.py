@@ -45,7 +45,17 @@ from reporting.models import RAG, ProgressUpdate, ReportingPeriod, Status
 from workforce.quarters import Quarter, quarter_of, quarters_between
 from workforce.roles import ORGANISATIONAL_PLANNING
 
-DEADLINE_DAYS = 10  # the open quarter's updates are due ten days after it ends
+DEADLINE_DAYS = 10  # the open quarter's updates are due ten days after it ends, or from today
+
+
+def open_deadline(quarter: Quarter, today: date | None = None) -> date:
+    """The open quarter's update deadline: ten days after it ends, as a planner would set it;
+    but the demo's quarters are years old, so never before ten days from today, else the
+    returns page would read "overdue by 3,521 days" for a quarter just opened."""
+    today = today or timezone.localdate()
+    return max(quarter.end, today) + timedelta(days=DEADLINE_DAYS)
+
+
 MISSING_SHARE = 0.3  # the share of actions with no update yet in the open quarter
 DEMO_MANAGER = "manager"  # signs in to find actions of their team to update
 DEMO_OFFICER = "officer"  # the lead officer linked to an action: finds it to update
@@ -82,8 +92,10 @@ class StrategyResult:
     figures_written: int = 0
 
 
-def periods_prepare(*, strategy: Strategy, quarters: list[Quarter]) -> list[ReportingPeriod]:
-    """The strategy's quarters: the last open, the rest closed. Other strategies' are untouched.
+def periods_prepare(*, strategy: Strategy, quarters: list[Quarter], today: date | None = None) -> list[ReportingPeriod]:
+    """The strategy's quarters: the last open, its deadline `open_deadline` (ten days from
+    today for a quarter of years ago), the rest closed, each with the deadline it had (ten
+    days after it ended). Other strategies' are untouched.
 
     A quarter already closed is left exactly as it is: closed quarters never change.
     """
@@ -95,7 +107,7 @@ def periods_prepare(*, strategy: Strategy, quarters: list[Quarter]) -> list[Repo
     ).update(state=ReportingPeriod.State.CLOSED)
     for i, quarter in enumerate(quarters):
         last = i == len(quarters) - 1
-        deadline = quarter.end + timedelta(days=DEADLINE_DAYS)
+        deadline = open_deadline(quarter, today) if last else quarter.end + timedelta(days=DEADLINE_DAYS)
         state = ReportingPeriod.State.OPEN if last else ReportingPeriod.State.CLOSED
         period, created = ReportingPeriod.objects.get_or_create(
             strategy=strategy,

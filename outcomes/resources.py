@@ -10,10 +10,11 @@ numbers), and a name that matches nothing is a row error, never a new record.
 import logging
 import os
 import re
+from typing import ClassVar, cast
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -119,6 +120,12 @@ class AllOrNothingResource(resources.ModelResource):
 
     #: The model fields that identify a record within a file, and the column to blame.
     duplicate_key: tuple[str, ...] = ()
+    #: What a column's cells hold, by heading, where the field's own help does not say it.
+    column_help: ClassVar[dict[str, str]] = {
+        "strategy": "The strategy's short name, e.g. workforce-2016-17.",
+        "outcome": "The outcome's number within the strategy, e.g. 1.",
+        "recommendation": "The recommendation's number within the outcome, e.g. 2 for 1.2.",
+    }
 
     class Meta:
         use_transactions = True
@@ -332,12 +339,44 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 del context["result"]
                 context.pop("confirm_form", None)
                 context["form"].add_error("import_file", str(refusal))
+            if "fields_list" in context:
+                context["import_columns"] = self.import_columns(request)
             return response
         finally:
             # Kept only for a preview that offers the confirm step; removed on every other outcome.
             name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
             if name and "confirm_form" not in (getattr(response, "context_data", None) or {}):
                 self.get_tmp_storage_class()(name=name).remove()
+
+    def import_columns(self, request) -> list[dict]:
+        """The columns an import reads, for its page: each heading exactly as the spreadsheet
+        (an export of the records) heads it, what the column holds in the admin's words, and
+        whether a row needs it to be matched."""
+        columns = []
+        for resource_class in self.get_import_resource_classes(request):
+            resource = cast(AllOrNothingResource, resource_class())
+            needed = {str(resource.fields[name].column_name) for name in resource.get_import_id_fields()}
+            visible = cast(list[fields.Field], resource.get_user_visible_fields())
+            model = cast(type[models.Model], resource._meta.model)
+            for field in visible:
+                name = str(field.attribute or field.column_name).split("__")[0]
+                try:
+                    model_field = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    meaning, help_text = name.replace("_", " "), ""
+                else:
+                    meaning = str(getattr(model_field, "verbose_name", name))
+                    help_text = str(getattr(model_field, "help_text", ""))
+                help_text = resource.column_help.get(str(field.column_name), help_text)
+                columns.append(
+                    {
+                        "heading": str(field.column_name),
+                        "meaning": meaning[:1].upper() + meaning[1:],
+                        "help": help_text,
+                        "needed": str(field.column_name) in needed,
+                    }
+                )
+        return columns
 
     def add_data_read_fail_error_to_form(self, form, e):
         if not isinstance(e, SpreadsheetRefused):

@@ -7,27 +7,35 @@ from django import forms
 
 from reporting.models import PeriodEvent
 from reporting.reminders import REMIND_AGAIN_AFTER
+from reporting.returns import SHOW_ALL, SHOW_MISSING
 
 
 class ReturnsFilterForm(forms.Form):
-    """The returns page's filters (GET): one lead, and only leads with missing updates."""
+    """The returns page's filters (GET): one lead or all; the leads with missing updates (the
+    default: what the planner chases) or every lead."""
+
+    SHOW_CHOICES = [(SHOW_MISSING, "Leads with actions missing an update"), (SHOW_ALL, "Every lead")]
 
     lead = forms.ChoiceField(label="Lead", required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
-    missing_only = forms.BooleanField(
-        label="Only leads with missing updates",
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
-    )
+    show = forms.ChoiceField(label="Show", required=False, choices=SHOW_CHOICES, widget=forms.RadioSelect)
 
     def __init__(self, *args, lead_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["lead"]).choices = [("", "All leads"), *lead_choices]
 
     def filters(self) -> dict:
-        """The filters to apply; an unknown lead (a stale link) shows every lead."""
-        if not self.is_valid():
-            return {"lead": "", "missing_only": bool(self.data.get("missing_only"))}
-        return {"lead": self.cleaned_data["lead"], "missing_only": self.cleaned_data["missing_only"]}
+        """The filters to apply: by default, every lead with missing updates. An unknown lead
+        (a stale link) shows every lead; an unknown view, the default."""
+        if not self.is_bound:
+            return {"lead": "", "show": SHOW_MISSING}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"lead": data.get("lead") or "", "show": data.get("show") or SHOW_MISSING}
+
+    @property
+    def show_value(self) -> str:
+        """The view the page shows, for its radios."""
+        return self.filters()["show"]
 
 
 class PeriodCloseForm(forms.Form):

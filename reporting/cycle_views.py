@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reporting import reminders, returns, selectors, services
 from reporting.cycle_forms import PeriodCloseForm, PeriodReopenForm, RemindersSendForm, ReturnsFilterForm
 from reporting.models import Reminder, ReportingPeriod
-from reporting.reminders import REMIND_AGAIN_AFTER, missing_actions, reminders_plan, reminders_send
+from reporting.reminders import REMIND_AGAIN_AFTER, missing_actions, reminders_overview, reminders_send
 from workforce.people import person_name
 from workforce.quarters import quarter_from_slug
 from workforce.roles import planner_required
+
+NAMED_IN_MESSAGE = 3  # reminders sent to more people are counted in the message, not named
 
 
 def _require_planner(request: HttpRequest) -> None:
@@ -66,7 +68,8 @@ def returns_strategy(request: HttpRequest, strategy: str) -> HttpResponse:
 @login_required
 @require_GET
 def returns_page(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
-    """The quarter's returns by lead, filtered by lead and by whether updates are missing.
+    """The quarter's returns by lead: by default the leads with missing updates, else every
+    lead; one lead, if chosen.
 
     Costs ten queries whatever the number of actions: session, user, the user's groups, the
     strategy's quarters, and the six of `returns.returns_for`.
@@ -74,7 +77,7 @@ def returns_page(request: HttpRequest, strategy: str, quarter: str) -> HttpRespo
     period, periods = planner_period(request, strategy, quarter)
     data = returns.returns_for(period, periods=periods)
     form = ReturnsFilterForm(request.GET or None, lead_choices=data.lead_choices)
-    filters = form.filters() if form.is_bound else {"lead": "", "missing_only": False}
+    filters = form.filters()
     return render(
         request,
         "reporting/returns.html",
@@ -84,7 +87,8 @@ def returns_page(request: HttpRequest, strategy: str, quarter: str) -> HttpRespo
             "returns": data,
             "leads": returns.leads_filter(data.leads, **filters),
             "filter_form": form,
-            "filtered": any(filters.values()),
+            "show": filters["show"],
+            "lead_chosen": filters["lead"],
             "remind_again_days": REMIND_AGAIN_AFTER.days,
         },
     )
@@ -156,8 +160,9 @@ def returns_reminders(request: HttpRequest, strategy: str, quarter: str) -> Http
             form.add_error(None, error)
         else:
             _report_sent(request, result)
-            return redirect(_returns_url(period) + "#reminders")
-    plans = reminders_plan(period, force=True)
+            # The page's top, where the message is: not its list of reminders further down.
+            return redirect(_returns_url(period))
+    plans, nobody = reminders_overview(period, force=True)
     return render(
         request,
         "reporting/reminders.html",
@@ -168,21 +173,38 @@ def returns_reminders(request: HttpRequest, strategy: str, quarter: str) -> Http
             "to_send": [plan for plan in plans if plan.reminded_recently_at is None],
             "reminded_recently": [plan for plan in plans if plan.reminded_recently_at is not None],
             "remind_again_days": REMIND_AGAIN_AFTER.days,
+            "nobody_to_email": nobody,
+            "demo_emails": reminders.demo_emails_words(),
         },
     )
 
 
 def _report_sent(request: HttpRequest, result) -> None:
     if result.sent:
-        people = "; ".join(
-            f"{plan.name} ({len(plan.actions)} action{'s' if len(plan.actions) != 1 else ''})" for plan in result.sent
-        )
         count = len(result.sent)
-        messages.success(request, f"Reminder{'s' if count != 1 else ''} sent to {count}: {people}.")
+        if count <= NAMED_IN_MESSAGE:
+            people = "; ".join(
+                f"{plan.name} ({len(plan.actions)} action{'s' if len(plan.actions) != 1 else ''})"
+                for plan in result.sent
+            )
+            sent = f"Reminder{'s' if count != 1 else ''} sent to {count}: {people}."
+        else:  # the page's list of reminders names them: a banner of names would push it out of sight
+            actions = len({action.pk for plan in result.sent for action in plan.actions})
+            sent = f"Reminders sent to {count} people, about {actions} action{'s' if actions != 1 else ''}."
+        where = reminders.demo_emails_words()
+        messages.success(request, f"{sent} {where}" if where else sent)
     elif not result.failed:
         messages.info(request, "Nobody was emailed: nobody else needs reminding.")
     for recipient, error in result.failed:
         messages.error(request, f"The reminder to {person_name(recipient)} could not be sent: {error}")
+    if result.nobody:
+        count = len(result.nobody)
+        references = ", ".join(item.action.reference for item in result.nobody)
+        messages.warning(
+            request,
+            f"{count} missing action{'s have' if count != 1 else ' has'} nobody to email: {references}. "
+            "The returns page says why, and where to fix it.",
+        )
 
 
 @login_required
@@ -197,4 +219,4 @@ def reminder_resend(request: HttpRequest, strategy: str, quarter: str, reminder:
         messages.error(request, " ".join(error.messages))
     else:
         _report_sent(request, result)
-    return redirect(_returns_url(period) + "#reminders")
+    return redirect(_returns_url(period))

@@ -25,7 +25,7 @@ from django.utils import timezone
 from actions.models import Action
 from reporting import selectors
 from reporting.models import Reminder, ReportingPeriod
-from reporting.returns import people_who_can_update
+from reporting.returns import NobodyToEmail, nobody_to_email, people_who_can_update, team_members
 from workforce.people import person_name
 from workforce.roles import planner_required, recorded_user
 
@@ -58,6 +58,28 @@ class RemindersSent:
 
     sent: list[PlannedReminder] = field(default_factory=list)
     failed: list[tuple[object, str]] = field(default_factory=list)  # (recipient, what went wrong)
+    nobody: list[NobodyToEmail] = field(default_factory=list)  # missing actions nobody could be emailed about
+
+
+# Where each mail backend puts the emails, in the demo's words (`demo_emails_words`).
+EMAIL_DESTINATIONS = {
+    "django.core.mail.backends.console.EmailBackend": "written to the server's console (the terminal it runs in)",
+    "django.core.mail.backends.locmem.EmailBackend": "kept in the server's memory",
+    "django.core.mail.backends.filebased.EmailBackend": "written as files on the server",
+    "django.core.mail.backends.dummy.EmailBackend": "thrown away",
+}
+
+
+def demo_emails_words() -> str:
+    """On the demo only (`settings.DEMO`, set by settings_demo), where its emails go, for the
+    reminders pages: "This is the demo: emails are written to the server's console, not
+    sent." Empty in production, whose emails go where its administrators set them."""
+    if not getattr(settings, "DEMO", False):
+        return ""
+    where = EMAIL_DESTINATIONS.get(settings.EMAIL_BACKEND)
+    if where is None:
+        return f"This is the demo: emails are sent by {settings.EMAIL_BACKEND} through {settings.EMAIL_HOST}."
+    return f"This is the demo: emails are {where}, not sent to anyone."
 
 
 def site_url() -> str:
@@ -84,11 +106,20 @@ def reminders_plan(
     quarter (active, with an email address), listing exactly their missing actions, in name
     order. Those reminded about the quarter within `REMIND_AGAIN_AFTER` are left out unless
     `force`. A closed quarter needs no reminders. Four queries."""
+    return reminders_overview(period, force=force, now=now)[0]
+
+
+def reminders_overview(
+    period: ReportingPeriod, *, force: bool = False, now: datetime | None = None
+) -> tuple[list[PlannedReminder], list[NobodyToEmail]]:
+    """`reminders_plan`, and the quarter's missing actions that nobody can be emailed about,
+    with why and where to fix it: together, every missing action. Four queries."""
     if not period.is_open:
-        return []
+        return [], []
     now = now or timezone.now()
     actions = missing_actions(period)
-    people = people_who_can_update(actions)
+    members = team_members(team.pk for action in actions for team in action.lead_teams.all())
+    people = people_who_can_update(actions, members)
     plans: dict[int, PlannedReminder] = {}
     for action in actions:
         for person in people[action.pk]:
@@ -97,10 +128,11 @@ def reminders_plan(
     recent = _recent_reminders(period, list(plans), now).order_by("sent_at").values_list("recipient_id", "sent_at")
     for recipient_id, sent_at in recent:
         plans[recipient_id].reminded_recently_at = sent_at
-    return sorted(
+    chosen = sorted(
         (plan for plan in plans.values() if force or plan.reminded_recently_at is None),
         key=lambda plan: (plan.name.lower(), plan.recipient.pk),
     )
+    return chosen, nobody_to_email(actions, members)
 
 
 def reminder_subject(period: ReportingPeriod, count: int) -> str:
@@ -156,14 +188,15 @@ def reminders_send(period: ReportingPeriod, *, user, force: bool = False, base_u
     sent_by = recorded_user(user)
     started = timezone.now()
     claimed = []
-    for plan in reminders_plan(period, force=force, now=started):
+    plans, nobody = reminders_overview(period, force=force, now=started)
+    for plan in plans:
         reminder = _claim(period, plan.recipient, plan.actions, sent_by=sent_by, since=started if force else None)
         if reminder is _CLOSED:
             break
         if reminder is not None:
             plan.reminder = reminder
             claimed.append(plan)
-    result = RemindersSent()
+    result = RemindersSent(nobody=nobody)
     # After the records commit: at once, unless a caller's transaction is still open.
     transaction.on_commit(lambda: _deliver(claimed, period, base_url=base_url, sent_by=sent_by, result=result))
     return result

@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
@@ -47,16 +48,17 @@ def team_members(team_ids: Iterable[int]) -> dict[int, list]:
     return members
 
 
-def people_who_can_update(actions: Iterable[Action]) -> dict[int, list]:
+def people_who_can_update(actions: Iterable[Action], members: dict[int, list] | None = None) -> dict[int, list]:
     """For each action (by id), the people who lead it and so can update it: the active
     members of its lead teams and its linked lead officer if active. Organisational Planning
     may update anything but does not lead, so is not listed.
 
     Reads the actions' prefetched `lead_teams` and selected `lead_officer_user`; costs one
-    query for the teams' members.
+    query for the teams' members unless `members` (from `team_members`) is given.
     """
     actions = list(actions)
-    members = team_members(team.pk for action in actions for team in action.lead_teams.all())
+    if members is None:
+        members = team_members(team.pk for action in actions for team in action.lead_teams.all())
     people: dict[int, list] = {}
     for action in actions:
         found = {}
@@ -68,6 +70,54 @@ def people_who_can_update(actions: Iterable[Action]) -> dict[int, list]:
                 found.setdefault(user.pk, user)
         people[action.pk] = list(found.values())
     return people
+
+
+# --- Missing actions with nobody to email -----------------------------------------------------
+
+
+@dataclass
+class NobodyToEmail:
+    """A missing action no reminder can reach: no active person with an email address leads
+    it. `reasons` say why, lead by lead, each as (what is wrong, the admin page that fixes it)."""
+
+    action: Action
+    reasons: list[tuple[str, str]]
+
+
+def nobody_to_email(actions: Iterable[Action], members: dict[int, list]) -> list[NobodyToEmail]:
+    """Of `actions`, those whose leads give nobody to email, each with why and where to fix it.
+
+    The one rule of who a reminder reaches (an active person who leads the action and has an
+    email address), shared by the reminders and the returns page. Reads the actions' leads
+    and `members` (from `team_members`): no query.
+    """
+    people = people_who_can_update(actions, members)
+    return [
+        NobodyToEmail(action=action, reasons=_why_nobody(action, members))
+        for action in actions
+        if not any(person.email for person in people[action.pk])
+    ]
+
+
+def _why_nobody(action: Action, members: dict[int, list]) -> list[tuple[str, str]]:
+    action_page = reverse("admin:actions_action_change", args=[action.pk])
+    reasons = []
+    officer = action.lead_officer_user
+    if officer is not None:
+        page = reverse("admin:auth_user_change", args=[officer.pk])
+        if not officer.is_active:
+            reasons.append((f"The lead officer, {person_name(officer)}, has a deactivated account", page))
+        else:
+            reasons.append((f"The lead officer, {person_name(officer)}, has no email address", page))
+    elif action.lead_officer:
+        reasons.append((f"The lead officer, {action.lead_officer}, is not linked to an account", action_page))
+    for team in action.lead_teams.all():
+        page = reverse("admin:workforce_team_change", args=[team.pk])
+        if members.get(team.pk):
+            reasons.append((f"No member of {team.name} has an email address", page))
+        else:
+            reasons.append((f"{team.name} has no active members", page))
+    return reasons or [("The action names no lead team or lead officer", action_page)]
 
 
 # --- The returns page ----------------------------------------------------------------------
@@ -105,10 +155,25 @@ class Returns:
     days_to_deadline: int | None
     reminders: list[Reminder]
     events: list[PeriodEvent]
+    nobody_to_email: list[NobodyToEmail] = field(default_factory=list)
+
+    @property
+    def missing_url(self) -> str:
+        """Where the count of missing updates links: the page showing the leads with missing
+        updates, which lists exactly the actions counted (`missing_listed`)."""
+        return returns_url(self.period, show=SHOW_MISSING) + "#by-lead"
+
+    @property
+    def all_url(self) -> str:
+        """The page showing every lead."""
+        return returns_url(self.period, show=SHOW_ALL) + "#by-lead"
 
     @property
     def deadline_words(self) -> str:
-        """How the deadline stands today: "due in 5 days", "due today", "overdue by 3 days"."""
+        """How the deadline stands today: "due in 5 days", "due today", "overdue by 3 days";
+        long past, in months or years ("overdue by about 4 months", "overdue by over 9 years"),
+        as a planner would say it, not "overdue by 3,521 days". Shown only while the quarter is
+        open: a closed quarter is not overdue."""
         days = self.days_to_deadline
         if days is None:
             return "no deadline set"
@@ -116,7 +181,12 @@ class Returns:
             return "due today"
         if days > 0:
             return "due tomorrow" if days == 1 else f"due in {days:,} days"
-        return f"overdue by {-days:,} day{'s' if days != -1 else ''}"
+        past = -days
+        if past <= 60:
+            return f"overdue by {past} day{'s' if past != 1 else ''}"
+        if past < 730:
+            return f"overdue by about {past // 30} months"
+        return f"overdue by over {past // 365} years"
 
     @property
     def failed_reminders(self) -> list[Reminder]:
@@ -126,6 +196,19 @@ class Returns:
     @property
     def lead_choices(self) -> list[tuple[str, str]]:
         return [(lead.key, lead.label) for lead in self.leads]
+
+
+# The returns page's views of its leads: those with missing updates (the page's default, and
+# what the count of missing updates links to), or every lead.
+SHOW_MISSING = "missing"
+SHOW_ALL = "all"
+
+
+def returns_url(period: ReportingPeriod, *, show: str | None = None) -> str:
+    """The quarter's returns page: as it opens (the leads with missing updates), or showing
+    those (`SHOW_MISSING`) or every lead (`SHOW_ALL`) whichever the planner chose before."""
+    url = reverse("reporting:returns", args=[period.strategy.slug, period.slug])
+    return url if show is None else f"{url}?show={show}"
 
 
 def days_to_deadline(period: ReportingPeriod, today: date | None = None) -> int | None:
@@ -186,12 +269,14 @@ def returns_for(period: ReportingPeriod, *, periods: list[ReportingPeriod], toda
         people = {person.pk for person in lead.people}
         lead.reminders = [reminder for reminder in reminders if reminder.recipient_id in people]
 
-    missing = sum(1 for action in actions if action.status_as_at is None)
+    ordered = sorted(leads.values(), key=lambda lead: (lead.kind == "none", lead.name.lower()))
+    # The count of missing updates is what its link lists: one definition, not two.
+    missing = len(missing_listed(leads_filter(ordered, show=SHOW_MISSING)))
     updated = sum(1 for action in actions if action.period_status is not None)
     return Returns(
         period=period,
         periods=periods,
-        leads=sorted(leads.values(), key=lambda lead: (lead.kind == "none", lead.name.lower())),
+        leads=ordered,
         total=len(actions),
         updated=updated,
         missing=missing,
@@ -199,16 +284,28 @@ def returns_for(period: ReportingPeriod, *, periods: list[ReportingPeriod], toda
         days_to_deadline=days_to_deadline(period, today),
         reminders=reminders,
         events=events,
+        nobody_to_email=nobody_to_email(missing_listed(ordered), members) if period.is_open else [],
     )
 
 
-def leads_filter(leads: list[Lead], *, lead: str = "", missing_only: bool = False) -> list[Lead]:
-    """The leads the page shows: one lead (by key) or all, and only those with missing updates."""
+def leads_filter(leads: list[Lead], *, lead: str = "", show: str = SHOW_MISSING) -> list[Lead]:
+    """The leads the page shows: one lead (by key) or all; those with missing updates
+    (`SHOW_MISSING`, the default) or every lead (`SHOW_ALL`)."""
     return [
         candidate
         for candidate in leads
-        if (not lead or candidate.key == lead) and (not missing_only or candidate.missing)
+        if (not lead or candidate.key == lead) and (show == SHOW_ALL or candidate.missing)
     ]
+
+
+def missing_listed(leads: Iterable[Lead]) -> list[Action]:
+    """The actions missing an update that these leads list, each once (an action led by two
+    leads is listed under both), in the order first listed."""
+    found: dict[int, Action] = {}
+    for lead in leads:
+        for action in lead.missing:
+            found.setdefault(action.pk, action)
+    return list(found.values())
 
 
 def strategies_for_index() -> list[tuple[Strategy, ReportingPeriod | None]]:

@@ -11,3 +11,7 @@ from strategy_tracker.settings import *  # noqa: F403
 from strategy_tracker.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+
+# The demo says where its emails go on the reminders pages (reporting.reminders.demo_emails_words);
+# a real deployment does not.
+DEMO = True

@@ -67,8 +67,8 @@ def test_planner_reminds_closes_and_reopens_a_quarter(
     )
     check_accessibility(page)
 
-    # Filters: only leads with missing updates.
-    page.get_by_label("Only leads with missing updates").check()
+    # Filters: every lead (the page opens on those with missing updates).
+    page.get_by_label("Every lead").check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".govuk-summary-card")).to_have_count(1)
     check_accessibility(page)

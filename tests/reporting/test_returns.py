@@ -156,27 +156,55 @@ def test_partial_returns_move_as_updates_arrive(client, planner, cycle, manager)
     assert team_lead.missing == []
 
 
-def test_filters_by_lead_and_by_missing_updates(client, planner, cycle, team):
+def test_leads_with_missing_updates_are_shown_by_default_and_every_lead_on_asking(client, planner, cycle, team):
+    """The planner chases the leads with missing updates: the page opens on them, and shows
+    every lead when asked. The team has updated all its actions, so it is left out."""
     client.force_login(planner)
     factories.ProgressUpdateFactory(action=cycle["missing"], period=cycle["period"])
     url = returns_url(cycle["period"])
+    chasing = {f"officer-{cycle['officers'].lead_officer_user_id}", "named-Head of Strategy"}
 
-    response = client.get(url, {"lead": f"team-{team.pk}"})
+    response = client.get(url)
+    assert set(leads_by_key(response)) == chasing
+    html = response.content.decode()
+    assert "Leads with actions missing an update" in html
+    assert f'href="{url}?show=all#by-lead"' in html  # the way to every lead
+    assert detail_url(cycle["updated"]) not in html
+
+    response = client.get(url, {"show": "all"})
+    assert set(leads_by_key(response)) == {*chasing, f"team-{team.pk}"}
+    assert detail_url(cycle["updated"]) in response.content.decode()
+
+    response = client.get(url, {"show": "all", "lead": f"team-{team.pk}"})
     assert list(leads_by_key(response)) == [f"team-{team.pk}"]
     assert detail_url(cycle["officers"]) not in response.content.decode()
 
-    response = client.get(url, {"missing_only": "on"})
-    assert set(leads_by_key(response)) == {
-        f"officer-{cycle['officers'].lead_officer_user_id}",
-        "named-Head of Strategy",
-    }
-
-    response = client.get(url, {"lead": f"team-{team.pk}", "missing_only": "on"})
+    response = client.get(url, {"show": "missing", "lead": f"team-{team.pk}"})
     assert leads_by_key(response) == {}
     assert "No lead matches the filters." in response.content.decode()
 
-    response = client.get(url, {"lead": "team-99999"})  # a stale link: every lead
+    response = client.get(url, {"show": "all", "lead": "team-99999"})  # a stale link: every lead
     assert len(leads_by_key(response)) == 3
+    response = client.get(url, {"show": "nonsense"})  # an unknown view: the default
+    assert set(leads_by_key(response)) == chasing
+
+
+def test_the_count_of_missing_updates_links_to_the_actions_it_counts(client, planner, cycle):
+    client.force_login(planner)
+    response = client.get(returns_url(cycle["period"]) + "?show=all")
+    data = response.context["returns"]
+    assert data.missing == 3
+    assert data.missing_url == returns_url(cycle["period"]) + "?show=missing#by-lead"
+    assert f'<a class="govuk-link" href="{data.missing_url}">3<' in response.content.decode()
+
+
+def test_when_every_action_has_its_update_the_page_says_so(client, planner, cycle):
+    for name in ("missing", "officers", "unlinked"):
+        factories.ProgressUpdateFactory(action=cycle[name], period=cycle["period"])
+    client.force_login(planner)
+    response = client.get(returns_url(cycle["period"]))
+    assert leads_by_key(response) == {}
+    assert "No lead has an action missing an update for Q3 2016/17." in response.content.decode()
 
 
 def test_the_reminders_sent_and_the_quarters_events_are_shown(client, planner, cycle, manager):
@@ -207,12 +235,25 @@ def test_the_reminders_sent_and_the_quarters_events_are_shown(client, planner, c
         (datetime.date(2017, 1, 14), "due today"),
         (datetime.date(2017, 1, 15), "overdue by 1 day"),
         (datetime.date(2017, 2, 1), "overdue by 18 days"),
+        (datetime.date(2017, 3, 15), "overdue by 60 days"),
+        # Long past, as a planner says it, not "overdue by 3,521 days".
+        (datetime.date(2017, 5, 15), "overdue by about 4 months"),
+        (datetime.date(2026, 11, 25), "overdue by over 9 years"),
     ],
 )
 def test_days_to_the_deadline(cycle, today, words):
     period = cycle["period"]
     data = returns_for(period, periods=strategy_periods(period.strategy.slug), today=today)
     assert data.deadline_words == words
+
+
+def test_a_closed_quarter_is_not_said_to_be_overdue(client, planner, cycle):
+    cycle["period"].state = "closed"
+    cycle["period"].save()
+    client.force_login(planner)
+    html = client.get(returns_url(cycle["period"])).content.decode()
+    assert "14 January 2017" in html
+    assert "overdue" not in html.lower()
 
 
 def test_no_deadline_is_said(period):
