@@ -36,7 +36,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
             "dashboard/report_pdf.html",
             {
                 "report": report,
-                **charts.report_charts(report, paper=True),
+                **charts.report_charts(report),
             },
         )
         return pdf_budget.write_pdf(html, base_url=base_url)
