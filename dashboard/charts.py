@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from dashboard.counting import Counts
+
 WIDTH = 360
 FONT = 14
 
@@ -54,7 +56,7 @@ class StateShape:
     path: str
 
 
-def _segments(counts, x: float, width: float) -> list[Segment]:
+def _segments(counts: Counts, x: float, width: float) -> list[Segment]:
     segments = []
     for key, label, value in counts.segments:
         colour, pattern = STATES[key]
@@ -72,7 +74,7 @@ def _key_html(chart_id: str, segments: list[Segment]) -> str:
     return render_to_string("dashboard/_chart_key.html", {"chart_id": chart_id, "segments": segments})
 
 
-def stacked_chart(*, chart_id: str, title: str, bars: list[tuple[str, object]]) -> SafeString:
+def stacked_chart(*, chart_id: str, title: str, bars: list[tuple[str, Counts]]) -> SafeString:
     """One bar for each (label, counts) in `bars`, each split by state, and the key after it,
     naming only the states some bar has; a bar with no actions says "No actions" instead."""
     label_width = 96
