@@ -101,3 +101,19 @@ def test_the_report_is_as_long_as_what_it_shows_and_fits_the_window(
     )
     assert lines >= 2, "the longest outcome title sits on one line, widening its column"
     check_accessibility(page)
+
+    # Lincolnshire's report has the widest by-outcome table: a Cancelled column beside the key
+    # figures' own, and each outcome compared with a year earlier; and an outcome with no actions.
+    page.goto(live_server.url + reverse("dashboard:quarter", args=["lincolnshire-cs-2014-16", "q4-2015-16"]))
+    page.screenshot(path=str(_output(request) / f"dmt-report-lincolnshire-{width}.png"), full_page=True)
+    measured = page.evaluate(MEASURE)
+    assert measured["pageOverflow"] <= 0, f"Lincolnshire's report scrolls sideways at {width} px"
+    assert measured["tableRight"] <= measured["columnRight"], measured
+    if width == 1280:
+        fits = page.evaluate(
+            "(t => t.scrollWidth <= t.parentElement.clientWidth)(document.querySelector('#outcomes-table'))"
+        )
+        assert fits, "the by-outcome table scrolls within its region at 1,280 px"
+    empty = page.locator("#outcomes-table tbody tr").filter(has_text="Implement the Signs of Safety approach")
+    expect(empty.locator("td").first).to_have_text("No actions")
+    expect(page.locator("#by-outcome svg.app-chart")).to_contain_text("No actions")
