@@ -1,6 +1,6 @@
 """Charts drawn on the server as inline SVG, so they need no JavaScript, print, and go into
-the PDF. Every state has its own colour, its own fill pattern and its words with the number
-beside it: nothing is told by colour alone. Each chart sits beside a table of its figures.
+the PDF. Every state has its own colour, its own fill pattern and its words in the key: nothing is
+told by colour alone. Each chart sits beside the one table of its figures.
 
 The charts are drawn 360 units wide with 14-unit text and the page never shows them
 narrower than about 330 px, so their text is never under 12 px on screen, even at 375 px.
@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from dashboard.counting import Counts
+
 WIDTH = 360
 FONT = 14
-ROW = 24
 
 # Colours from the GOV.UK palette; each state also has a pattern of its own (_patterns.svg).
 STATES = {
@@ -36,7 +37,6 @@ class Segment:
     pattern: str
     x: float = 0.0
     width: float = 0.0
-    key_y: int = 0  # the baseline of its line in the chart's key (`split_chart`)
 
 
 @dataclass
@@ -56,7 +56,7 @@ class StateShape:
     path: str
 
 
-def _segments(counts, x: float, width: float) -> list[Segment]:
+def _segments(counts: Counts, x: float, width: float) -> list[Segment]:
     segments = []
     for key, label, value in counts.segments:
         colour, pattern = STATES[key]
@@ -66,47 +66,22 @@ def _segments(counts, x: float, width: float) -> list[Segment]:
     return segments
 
 
-def _key_html(segments: list[Segment], *, numbers: bool) -> str:
-    """A chart's key as text beside the drawing, for paper: WeasyPrint lays out SVG text a
-    letter at a time, several times slower than the same words as HTML."""
-    return render_to_string("dashboard/_chart_key.html", {"segments": segments, "numbers": numbers})
+def _key_html(chart_id: str, segments: list[Segment]) -> str:
+    """A chart's key, as HTML text after the drawing: its lines flow side by side where there
+    is room, on screen and paper alike (and WeasyPrint lays out SVG text a letter at a time,
+    several times slower than the same words as HTML). Each swatch has the pattern of its
+    state's part of the bars, so the key is matched in greyscale too."""
+    return render_to_string("dashboard/_chart_key.html", {"chart_id": chart_id, "segments": segments})
 
 
-def split_chart(*, chart_id: str, title: str, counts, paper: bool = False) -> SafeString:
-    """One bar of the actions split by state, with a key below naming each state and its number
-    (on paper, the key is HTML text after the drawing)."""
-    segments = _segments(counts, 0, WIDTH)
-    key = [s for s in segments if s.value] or segments
-    # The key starts clear of the bar (which ends at 28): its first box's top at 36.
-    for index, segment in enumerate(key):
-        segment.key_y = 50 + index * ROW
-    svg = render_to_string(
-        "dashboard/_split_chart.svg",
-        {
-            "chart_id": chart_id,
-            "title": title,
-            "segments": segments,
-            "key": [] if paper else key,
-            "total": counts.total,
-            "width": WIDTH,
-            "height": 32 if paper else 50 + len(key) * ROW,
-            "font": FONT,
-        },
-    )
-    return SafeString(svg + _key_html(key, numbers=True)) if paper else svg
-
-
-def trend_chart(*, chart_id: str, title: str, trend, paper: bool = False) -> SafeString:
-    """One bar a quarter, each split by state as in `split_chart`: how the split moved (on
-    paper, the key is HTML text after the drawing)."""
+def stacked_chart(*, chart_id: str, title: str, bars: list[tuple[str, Counts]]) -> SafeString:
+    """One bar for each (label, counts) in `bars`, each split by state, and the key after it,
+    naming only the states some bar has; a bar with no actions says "No actions" instead."""
     label_width = 96
-    rows = []
-    for index, row in enumerate(trend):
-        rows.append(
-            StackedRow(
-                row.period.label, row.counts.total, _segments(row.counts, label_width, WIDTH - label_width), index * 30
-            )
-        )
+    rows = [
+        StackedRow(label, counts.total, _segments(counts, label_width, WIDTH - label_width), index * 30)
+        for index, (label, counts) in enumerate(bars)
+    ]
     shapes = []
     for key, (_colour, pattern) in STATES.items():
         path = "".join(
@@ -117,54 +92,50 @@ def trend_chart(*, chart_id: str, title: str, trend, paper: bool = False) -> Saf
         )
         if path:
             shapes.append(StateShape(pattern, path))
-    keys = rows[-1].segments if rows else []
-    legend_top = len(rows) * 30 + 10
-    legend = []
-    for index, segment in enumerate(keys):
-        legend.append({"segment": segment, "x": 0, "y": legend_top + index * ROW})
+    present = {segment.key for row in rows for segment in row.segments if segment.value}
+    keys = [segment for segment in rows[0].segments if segment.key in present] if rows else []
     svg = render_to_string(
-        "dashboard/_trend_chart.svg",
+        "dashboard/_stacked_chart.svg",
         {
             "chart_id": chart_id,
             "title": title,
             "rows": rows,
             "shapes": shapes,
-            "legend": [] if paper else legend,
             "label_width": label_width,
             "width": WIDTH,
-            "height": legend_top if paper else legend_top + len(keys) * ROW,
+            "height": len(rows) * 30 + 2,
             "font": FONT,
         },
     )
-    return SafeString(svg + _key_html(keys, numbers=False)) if paper else svg
+    return SafeString(svg + _key_html(chart_id, keys)) if keys else SafeString(svg)
 
 
-def report_charts(report, *, paper: bool = False) -> dict:
-    """Every chart of the report, for the page and the PDF alike (`paper`: keys as HTML text):
-    `outcome_charts` pairs each outcome's row with its chart."""
+def trend_chart(*, chart_id: str, title: str, trend) -> SafeString:
+    """One bar a quarter, each split by state: how the split moved."""
+    return stacked_chart(chart_id=chart_id, title=title, bars=[(row.period.label, row.counts) for row in trend])
+
+
+def outcome_chart(*, chart_id: str, title: str, outcomes) -> SafeString:
+    """One bar an outcome, each split by state: where the strategy stands, outcome by outcome."""
+    return stacked_chart(
+        chart_id=chart_id,
+        title=title,
+        bars=[(f"Outcome {row.outcome.number}", row.counts) for row in outcomes],
+    )
+
+
+def report_charts(report) -> dict:
+    """Every chart of the report, for the page and the PDF alike.
+    Each has one table of its figures beside it: the by-outcome table and the trend table."""
     return {
-        "headline_chart": split_chart(
-            chart_id="headline",
-            title=f"All {report.counts.total:,} actions by state, {report.period}",
-            counts=report.counts,
-            paper=paper,
+        "outcome_chart": outcome_chart(
+            chart_id="outcomes",
+            title=f"Actions by state in each outcome, {report.period}",
+            outcomes=report.outcomes,
         ),
-        "outcome_charts": [
-            (
-                row,
-                split_chart(
-                    chart_id=f"outcome-{row.outcome.number}",
-                    title=f"Outcome {row.outcome.number}: {row.counts.total:,} actions by state, {report.period}",
-                    counts=row.counts,
-                    paper=paper,
-                ),
-            )
-            for row in report.outcomes
-        ],
         "trend_chart": trend_chart(
             chart_id="trend",
             title=f"Actions by state in each quarter to {report.period}",
             trend=report.trend,
-            paper=paper,
         ),
     }

@@ -26,6 +26,16 @@ HEADLINE = origins.COUNTS
 
 # The key figures across the top of the report, by headline key.
 KEY_FIGURES = ["total", "complete", "on_track", "at_risk", "off_track", "no_update", "overdue"]
+# Counts shown beside them only when some action is in them: most quarters have none.
+SOMETIMES_FIGURES = ["not_started", "on_hold", "cancelled"]
+
+
+def figure_keys(counts: "Counts") -> list[str]:
+    """The counts the report shows, as key figures and as the by-outcome table's columns: the
+    key figures, with those of SOMETIMES_FIGURES that `counts` (the strategy's) has."""
+    extra = [key for key in SOMETIMES_FIGURES if getattr(counts, key)]
+    at = KEY_FIGURES.index("no_update")
+    return KEY_FIGURES[:at] + extra + KEY_FIGURES[at:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,7 +37,7 @@ def report_pdf(report: Report, *, base_url: str) -> bytes:
             "dashboard/report_pdf.html",
             {
                 "report": report,
-                **charts.report_charts(report, paper=True),
+                **charts.report_charts(report),
             },
         )
         return pdf_budget.write_pdf(html, base_url=base_url)
@@ -96,11 +97,38 @@ def _number_format(value) -> str:
     return "#,##0.###" if abs(value) >= 1000 else "General"
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None):
-    """A sheet holding one table from its first row, its header row frozen."""
+def _print_setup(sheet: Worksheet, *, header_row: int | None) -> None:
+    """Printed, a sheet is landscape A4 and one page wide (as many pages long as it takes),
+    its header row repeated at the top of every page: the Actions sheet has 18 columns."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages long as it needs
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if header_row is not None:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _none_row(header: list[str], sentence: str, column: int = 0) -> list:
+    """The one row of a sheet with nothing to list, saying so in `column`: the sheet is still a
+    table like the others (an Excel table needs a row below its header)."""
+    row: list[object] = [None] * len(header)
+    row[column] = sentence
+    return row
+
+
+def _sheet(
+    workbook: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None, *, none: str = ""
+):
+    """A sheet holding one table from its first row, its header row frozen and printed on
+    every page; when there are no rows, one saying so (`none`) in its first column."""
     sheet = workbook.create_sheet(title)
-    _table(sheet, title.replace(" ", ""), header, list(rows), widths or {})
+    rows = list(rows)
+    _table(sheet, title.replace(" ", ""), header, rows or [_none_row(header, none)], widths or {})
+    if not rows:  # the sentence runs on across the empty cells beside it rather than wrapping
+        sheet.cell(row=2, column=1).alignment = Alignment(vertical="top")
     sheet.freeze_panes = "A2"
+    _print_setup(sheet, header_row=1)
     return sheet
 
 
@@ -258,17 +286,16 @@ def _summary(workbook: Workbook, report: Report) -> None:
     summary.cell(row=summary.max_row, column=2).number_format = POUNDS
     summary.column_dimensions["A"].width = 50
     summary.column_dimensions["B"].width = 60
+    # Its tables' headers are its own rows, part way down: none repeats on every page.
+    _print_setup(summary, header_row=None)
 
 
-def _due_next_rows(report: Report) -> list[list]:
-    """The actions due next quarter; when there are none, one row that says so, under the
-    action's heading, so that the sheet is still a table like the others (an Excel table
-    needs a row below its header)."""
-    if report.due_next:
-        return [_action_row(a) for a in report.due_next]
-    row: list[object] = [None] * len(ACTION_HEADER)
-    row[ACTION_HEADER.index("Action")] = f"No actions fall due in {report.next_quarter_label}."
-    return [row]
+def _action_rows(actions: list, none: str) -> list[list]:
+    """A row for each action; when there are none, one row that says so under the action's
+    heading (`_none_row`)."""
+    if actions:
+        return [_action_row(a) for a in actions]
+    return [_none_row(ACTION_HEADER, none, ACTION_HEADER.index("Action"))]
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -277,12 +304,12 @@ def report_xlsx(report: Report) -> bytes:
     success, against their targets), Risks."""
     workbook = Workbook()
     _summary(workbook, report)
-    for title, rows, actions in (
-        ("Exceptions", (_action_row(a) for a in report.exceptions), report.exceptions),
-        ("Due next quarter", _due_next_rows(report), report.due_next),
-        ("Actions", (_action_row(a) for a in report.actions), report.actions),
+    for title, actions, none in (
+        ("Exceptions", report.exceptions, f"No exceptions in {report.period}."),
+        ("Due next quarter", report.due_next, f"No actions fall due in {report.next_quarter_label}."),
+        ("Actions", report.actions, "The strategy has no actions."),
     ):
-        sheet = _sheet(workbook, title, ACTION_HEADER, rows, ACTION_WIDTHS)
+        sheet = _sheet(workbook, title, ACTION_HEADER, _action_rows(actions, none), ACTION_WIDTHS)
         _colour_rag(sheet, ACTION_HEADER, actions)
     _sheet(
         workbook,
@@ -294,13 +321,14 @@ def report_xlsx(report: Report) -> bytes:
                 row.indicator.unit,
                 row.value,
                 row.previous,
-                "No target" if row.target is None else row.target,
+                row.target,  # empty when there is none: "Against target" says so
                 row.moved,
                 row.against_target,
             ]
             for row in report.indicators
         ),
         {1: 40, 6: 20, 7: 20},
+        none="No workforce indicators are linked to this strategy.",
     )
     _sheet(
         workbook,
@@ -322,15 +350,23 @@ def report_xlsx(report: Report) -> bytes:
                 row.measure.workforce_indicator.name if row.measure.workforce_indicator else "",
                 row.value,
                 row.quarter.label if row.quarter else "",
-                "No target" if row.target is None else row.target,
+                row.target,  # empty when there is none: "Against target" says so
                 row.unit,
                 row.against_target,
             ]
             for row in report.measures
         ),
         {1: 14, 2: 60, 3: 30, 8: 18},
+        none="No measure of success in this strategy is shown by a workforce figure.",
     )
-    _sheet(workbook, "Risks", ["Risk", "Control"], ([r.risk, r.control] for r in report.risks), {1: 60, 2: 60})
+    _sheet(
+        workbook,
+        "Risks",
+        ["Risk", "Control"],
+        ([r.risk, r.control] for r in report.risks),
+        {1: 60, 2: 60},
+        none="The strategy lists no risks.",
+    )
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from functools import cache
 
 from django.urls import reverse
 
-from dashboard.counting import KEY_FIGURES, Counts, Direction, HeadlineRow
+from dashboard.counting import Counts, Direction, HeadlineRow, figure_keys
 from outcomes.models import Outcome, Strategy
 from outcomes.selectors import MeasureFigure
 from reporting.models import ReportingPeriod
@@ -163,8 +163,35 @@ class Report:
 
     @property
     def key_figures(self) -> list[HeadlineRow]:
+        """The strategy's counts across the top of the report, each a link to its list: the
+        one place the report gives them (the by-outcome table gives each outcome's)."""
         by_key = {row.key: row for row in self.headline}
-        return [by_key[key] for key in KEY_FIGURES]
+        return [by_key[key] for key in figure_keys(self.counts)]
+
+    @property
+    def outcome_table(self) -> list[tuple[OutcomeRow, list[HeadlineRow]]]:
+        """Each outcome with its counts in the key figures' columns: the outcome chart's table."""
+        keys = figure_keys(self.counts)
+        table = []
+        for row in self.outcomes:
+            by_key = {cell.key: cell for cell in row.rows}
+            table.append((row, [by_key[key] for key in keys]))
+        return table
+
+    @property
+    def trend_columns(self) -> list[tuple[str, str]]:
+        """The states (key, label) some quarter of the trend has: the trend table's columns,
+        as the trend chart's key names them."""
+        present = {key for row in self.trend for key, _label, value in row.counts.segments if value}
+        return [(key, label) for key, label, _value in Counts().segments if key in present]
+
+    @property
+    def trend_table(self) -> list[tuple[ReportingPeriod, list[int]]]:
+        """Each quarter of the trend with its number of actions in each of `trend_columns`."""
+        keys = [key for key, _label in self.trend_columns]
+        return [
+            (row.period, [value for key, _label, value in row.counts.segments if key in keys]) for row in self.trend
+        ]
 
     @property
     def exceptions_by_outcome(self) -> list[tuple[OutcomeRow, list[ReportAction]]]:

@@ -13,6 +13,7 @@ KEY_FIGURES = {
     "On track (Green)": 1,
     "At risk (Amber)": 0,
     "Off track (Red)": 1,
+    "On hold": 1,  # shown because action E is on hold: Not started and Cancelled, with none, are not
     "No update this quarter": 2,
     "Overdue": 1,
 }
@@ -46,15 +47,15 @@ def test_the_dashboard_reads_at_a_glance(page, live_server, sign_in, axe, dmt, t
     expect(page.locator("#key-messages")).to_contain_text("Agency use is still too high.")
     expect(page.locator("#key-messages")).to_contain_text("Strategic lead: Jane Smith")
 
-    # A chart for the whole strategy, one for each outcome, and the trend; all text 12 px or more.
-    expect(page.locator("#outcome-charts svg.app-chart")).to_have_count(2)
+    # One chart of the outcomes and one of the trend, each above its table; all text 12 px or more.
+    expect(page.locator("#by-outcome svg.app-chart")).to_have_count(1)
     expect(page.locator("#trend svg.app-chart")).to_have_count(1)
     sizes = page.evaluate(SVG_TEXT_SIZES)
     assert sizes, "the charts have text"
     small = [size for size in sizes if size["px"] < 12]
     assert not small, f"chart text under 12 px at {width} px wide: {small}"
-    # Every state in a chart is named in words beside its pattern.
-    expect(page.locator("#at-a-glance svg.app-chart")).to_contain_text("No update: 2")
+    # Every state in a chart is named in words beside its pattern, in the key after it.
+    expect(page.locator("#by-outcome .app-chart-key")).to_contain_text("No update")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if width == 375:
         # On a phone the by-outcome table is a card an outcome, each figure beside its name.
@@ -88,7 +89,7 @@ def test_the_dashboard_reads_at_a_glance(page, live_server, sign_in, axe, dmt, t
     expect(page.locator("#exceptions")).to_contain_text("DMT to agree funding for A")
     expect(page.locator("#exceptions .govuk-details__text").first).to_be_visible()
     expect(page.locator("#key-figures")).to_be_visible()
-    expect(page.locator("#outcome-charts svg.app-chart").first).to_be_visible()
+    expect(page.locator("#by-outcome svg.app-chart")).to_be_visible()
     expect(page.get_by_role("link", name="Download the report (PDF)")).to_be_hidden()
 
 

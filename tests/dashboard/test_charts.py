@@ -57,11 +57,43 @@ def test_trend_chart_fills_each_state_once_with_a_bar_part_for_each_quarter_it_h
         assert label in svg
 
 
-def test_split_chart_shares_the_bar_by_state_and_names_each_with_its_number():
-    svg = charts.split_chart(chart_id="headline", title="All", counts=_counts(complete=1, at_risk=3))
-    rects = re.findall(r'<rect x="([\d.]+)" y="4" width="([\d.]+)" height="24" fill="url\(#headline-(\w+)\)"', svg)
-    assert rects == [("0", "90.0", "solid"), ("90.0", "270.0", "dots")]
-    assert "Complete: 1" in svg and "At risk: 3" in svg
+def _outcomes(*counts):
+    return [SimpleNamespace(outcome=SimpleNamespace(number=n), counts=c) for n, c in enumerate(counts, start=1)]
+
+
+def test_outcome_chart_has_a_bar_an_outcome_and_says_no_actions_for_an_outcome_with_none():
+    """An outcome with no actions drew an empty bar and a key of seven "0" lines; its bar now
+    says "No actions", and the key names only the states some outcome has."""
+    svg = charts.outcome_chart(
+        chart_id="outcomes", title="Outcomes", outcomes=_outcomes(_counts(complete=1, at_risk=3), _counts())
+    )
+    assert "Outcome 1" in svg and "Outcome 2" in svg
+    drawing, key = svg.split("</svg>", 1)[0], svg.split('<ul class="app-chart-key">', 1)[1]
+    assert re.search(r'<text x="96" y="49" fill="#0b0c0c">No actions</text>', drawing)  # on outcome 2's line
+    assert re.findall(r"</svg> ([^<]+)</li>", key) == ["Complete", "At risk"]
+    assert ": 0" not in svg and ">0<" not in svg
+    empty = charts.outcome_chart(chart_id="outcomes", title="Outcomes", outcomes=_outcomes(_counts()))
+    assert "No actions" in empty and "app-chart-key" not in empty
+
+
+def test_each_key_swatch_has_the_pattern_of_its_part_of_the_bars():
+    """On paper in greyscale the bars' colours look alike: each state is told by its pattern,
+    so the key's swatch is filled with the very pattern its state's shape is."""
+    svg = charts.trend_chart(chart_id="trend", title="Trend", trend=_trend())
+    key = svg.split('<ul class="app-chart-key">', 1)[1]
+    swatches = re.findall(
+        r'<pattern id="trend-key-(\w+)".*?fill="url\(#trend-key-(\w+)\)".*?</svg> ([^<]+)</li>', key, re.S
+    )
+    assert [(label, pattern) for pattern, used, label in swatches if pattern == used] == [
+        ("Complete", "solid"),
+        ("On track", "diagonal"),
+        ("Off track", "cross"),
+        ("No update", "hatch"),
+    ]
+    assert {pattern for pattern, _used, _label in swatches} == set(_subpaths(svg))  # the bars' own
+    # Each swatch's pattern is drawn as the bars' own is: the same markup under another id.
+    bars_solid = re.search(r'<pattern id="trend-solid"(.*?)</pattern>', svg, re.S).group(1)
+    assert bars_solid in re.search(r'<pattern id="trend-key-solid"(.*?)</pattern>', key, re.S).group(1)
 
 
 @override_settings(USE_THOUSAND_SEPARATOR=True)
@@ -69,7 +101,9 @@ def test_chart_coordinates_are_written_as_svg_reads_them_in_any_language():
     # In German 12.5 is written "12,5": SVG would read a comma as two numbers.
     with translation.override("de"):
         trend = charts.trend_chart(chart_id="trend", title="Trend", trend=_trend())
-        split = charts.split_chart(chart_id="headline", title="All", counts=_counts(complete=1, at_risk=2))
+        split = charts.outcome_chart(
+            chart_id="outcomes", title="All", outcomes=_outcomes(_counts(complete=1, at_risk=2))
+        )
     for svg in (trend, split):
         numbers = re.findall(r' (?:x|y|width|height|d)="([^"]*)"', svg)
         assert numbers and not [n for n in numbers if "," in n], numbers

@@ -1,5 +1,5 @@
 """Numbers over 999 as GOV.UK writes them, with commas between the thousands, on the
-dashboard, on paper, in the charts, on the all-strategies page and in the spreadsheet."""
+dashboard, on paper, on the all-strategies page and in the spreadsheet."""
 
 import io
 import re
@@ -9,11 +9,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from dashboard import charts
 from reporting.models import ReportingPeriod
 from reporting.templatetags.tracker import thousands
 from tests import factories
-from tests.dashboard.test_charts import _counts
 from tests.dashboard.test_views import build_strategy
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +28,6 @@ def test_thousands_puts_commas_between_the_thousands_of_whole_numbers_only():
     assert thousands(Decimal("1305.2")) == Decimal("1305.2")
 
 
-def test_a_chart_names_a_count_over_999_with_commas():
-    counts = _counts(complete=1000, at_risk=2500)
-    assert "Complete: 1,000" in charts.split_chart(chart_id="headline", title="All", counts=counts)
-    on_paper = charts.split_chart(chart_id="headline", title="All", counts=counts, paper=True)
-    assert "At risk: 2,500" in on_paper  # the key as text, on paper
-
-
 def test_a_thousand_actions_read_as_1000_on_the_dashboard_its_lists_the_returns_and_the_spreadsheet(
     client, dmt, planner
 ):
@@ -45,7 +36,7 @@ def test_a_thousand_actions_read_as_1000_on_the_dashboard_its_lists_the_returns_
     client.force_login(dmt)
     page = client.get(reverse("dashboard:quarter", args=[strategy.slug, q3.slug])).content.decode()
     assert '<span class="app-key-figure__value">1,000</span>' in page
-    assert "All 1,000 actions by state" in page  # the chart's title
+    assert "At a glance: all 1,000 actions" in page
     assert ">1000<" not in page
     # The key figure's list counts them the same way.
     url = re.search(r'href="([^"]+)"><span class="app-key-figure__value">1,000<', page).group(1)

@@ -108,7 +108,7 @@ def test_the_pdf_is_tagged_with_a_title_and_language(client, dmt, timeline):
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
 
 
-def test_key_messages_headline_and_charts_open_the_first_page(client, dmt, planner, timeline):
+def test_key_messages_key_figures_and_the_outcomes_open_the_first_page(client, dmt, planner, timeline):
     period = timeline["q3"]
     key_messages_set(
         period=period, user=planner, key_messages="Agency use is falling at last.", strategic_lead="Jane Smith"
@@ -118,8 +118,8 @@ def test_key_messages_headline_and_charts_open_the_first_page(client, dmt, plann
     assert "Key messages" in first
     assert "Agency use is falling at last." in first
     assert "Strategic lead: Jane Smith" in first
-    assert "At a glance" in first and "All actions by state" in first
-    assert first.index("Key messages") < first.index("At a glance")
+    assert "At a glance" in first and "Actions by outcome" in first
+    assert first.index("Key messages") < first.index("At a glance") < first.index("By outcome")
 
 
 def test_exceptions_are_grouped_by_outcome(client, dmt, timeline):
@@ -152,7 +152,28 @@ def test_no_header_cell_overlaps_another_on_any_page(client, dmt, timeline):
     assert checked > 50, "the check found the tables' header cells"
 
 
-def test_the_wide_table_gets_a_landscape_page(client, dmt, timeline):
+def test_every_page_is_portrait_for_printing_double_sided(client, dmt, timeline):
+    """DMT prints the pack double-sided: one landscape page among portrait ones lands sideways
+    on its sheet. The widest table, by outcome, fits a portrait page (see the next test)."""
+    for outcome in timeline["strategy"].outcomes.all():
+        outcome.title = "a workforce with a shared vision and purpose, well supported and well led in every team"
+        outcome.save()
     reader = pdf_of(client, dmt, timeline)
-    wide = [page for page in reader.pages if "By outcome" in page.extract_text()]
-    assert wide and all(page.mediabox.width > page.mediabox.height for page in wide)
+    assert any("By outcome" in page.extract_text() for page in reader.pages)
+    sizes = [(round(float(page.mediabox.width)), round(float(page.mediabox.height))) for page in reader.pages]
+    assert set(sizes) == {(595, 842)}, f"not every page is A4 portrait: {sizes}"
+
+
+def test_the_first_page_is_filled_rather_than_broken_early(client, dmt, timeline):
+    """No section starts a page of its own: the first page ran out at the charts, 40% of it
+    blank, because the exceptions began a new page. Its last line of text is now near the foot
+    of its printed area (the footer's page number aside)."""
+    for action in timeline["actions"].values():  # exceptions enough to run onto a second page
+        action.description = "Agree and publish the workforce plan with every team. " * 6
+        action.save()
+    reader = pdf_of(client, dmt, timeline)
+    assert len(reader.pages) > 1
+    body = [box for box in text_boxes(reader.pages[0]) if box["y0"] > 60]  # above the footer
+    lowest = min(box["y0"] for box in body)
+    height = float(reader.pages[0].mediabox.height)
+    assert lowest < 0.2 * height, f"page 1's text ends {lowest:.0f} pt from the foot of an {height:.0f} pt page"

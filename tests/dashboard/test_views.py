@@ -50,7 +50,7 @@ def test_every_role_reads_the_dashboard(client, dmt, manager, planner, timeline)
         html = response.content.decode()
         assert "DMT to agree funding for A" in html
         assert "<svg" in html and 'role="img"' in html  # charts on the server
-        assert "headline-table" in html  # with their data table
+        assert 'id="outcomes-table"' in html and 'id="trend-table"' in html  # with their data tables
 
 
 def test_quarter_picker_moves_between_quarters(client, dmt, timeline):
@@ -94,8 +94,8 @@ def test_pdf_has_the_exceptions_and_counts_on_a4_pages(client, dmt, timeline):
         assert f"Page {page_number} of {len(pages)}" in page
     assert "DMT to agree funding for A" in text
     assert "No update this quarter" in text
-    # Exceptions come before the outcome breakdown.
-    assert text.index("Exceptions") < text.index("By outcome")
+    # The outcomes' chart with its table, then the exceptions, on the first page.
+    assert text.index("By outcome") < text.index("Exceptions") < text.index("Page 2 of")
 
 
 def test_xlsx_has_summary_actions_and_indicators(client, dmt, timeline):
@@ -235,7 +235,7 @@ def test_a_long_exception_list_is_folded_and_paged_on_screen_and_whole_in_the_pd
     report = response.context["report"]
     assert len(report.exceptions) > 20
     html = response.content.decode()
-    exceptions = html[html.index('id="exceptions"') : html.index('id="by-outcome"')]
+    exceptions = html[html.index('id="exceptions"') : html.index('id="trend"')]
     assert "<details" in exceptions and " open>" not in exceptions  # folded
     assert exceptions.count('<tr class="govuk-table__row">') == 1 + 10  # the header, the first ten
     assert f"The first 10 of {len(report.exceptions)} are shown" in exceptions

@@ -113,7 +113,7 @@ def report_page(client, plan) -> str:
 def test_exceptions_come_red_then_amber_then_overdue_then_no_update_whatever_the_document_order(client, dmt, plan):
     client.force_login(dmt)
     html = report_page(client, plan)
-    exceptions = html[html.index('id="exceptions"') : html.index('id="by-outcome"')]
+    exceptions = html[html.index('id="exceptions"') : html.index('id="trend"')]
     order = list(table_rows(exceptions))
     # Red before Amber though Amber comes first in the plan; the two Reds in document order;
     # overdue (1.1.2 Green, 1.1.6 on hold) after Amber; no update last though it is first.
@@ -151,7 +151,7 @@ def test_an_action_with_no_rating_says_so_in_the_no_rating_colour(client, dmt, p
 def test_an_exception_with_no_update_says_so_in_the_no_rating_colour(client, dmt, plan):
     client.force_login(dmt)
     html = report_page(client, plan)
-    exceptions = table_rows(html[html.index('id="exceptions"') : html.index('id="by-outcome"')])
+    exceptions = table_rows(html[html.index('id="exceptions"') : html.index('id="trend"')])
     assert exceptions["1.1.1"]["RAG and status"].startswith(
         '<strong class="govuk-tag app-rag--none">No update</strong>'
     ), exceptions["1.1.1"]["RAG and status"]
