@@ -226,7 +226,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
             raise SignInRefused("provider_unavailable", f"token request: {error}") from error
         if response.status_code != 200:
             detail = f"token request answered {response.status_code}: {response.text[:200]}"
-            raise SignInRefused("provider_refused", detail)
+            raise SignInRefused("provider_unavailable" if response.status_code >= 500 else "provider_refused", detail)
         try:
             tokens = response.json()
         except ValueError as error:

@@ -62,9 +62,9 @@ REFUSALS: dict[str, tuple[str, str, int]] = {
     ),
     "groups_overage": (
         "Your groups could not be read",
-        "You are in too many groups for the council's sign-in service to list them. {contact} must give "
-        "Strategy Tracker's access through app roles, or let it read groups from Microsoft Graph "
-        "(docs/sign-in.md, “Many groups”).",
+        "You are in too many groups for the council's sign-in service to list them, so access must be given "
+        "through app roles. Ask {contact} to give you Strategy Tracker's app role for your role, or to let "
+        "Strategy Tracker read groups from Microsoft Graph (its sign-in guide, “Many groups”).",
         403,
     ),
     "graph_unavailable": ("Your groups could not be read", PROVIDER_DOWN, 503),
