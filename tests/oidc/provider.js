@@ -77,7 +77,17 @@ const provider = new Provider(issuer, {
     profile: ['name', 'given_name', 'family_name'],
   },
   conformIdTokenClaims: false,
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Council sign-out</title></head>
+<body><h1>Sign out of the council account?</h1>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></body></html>`;
+      },
+    },
+  },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   pkce: { required: () => true },
   ttl: { IdToken: 3600, AccessToken: 3600, Session: 3600, Interaction: 600, Grant: 3600 },
