@@ -293,7 +293,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("strategy_tracker.middleware.SessionTimeoutMiddleware") + 1,
     "workforce.sso_views.ProviderSessionMiddleware",  # does nothing while single sign-on is off
 )
-LOGGING["loggers"]["workforce.sso"] = {"handlers": ["stderr"], "level": "INFO"}
+LOGGING["loggers"]["workforce.sso"] = {"handlers": ["stderr"], "level": "INFO"}  # type: ignore[index]  # a dict
 if SSO_ENABLED:
     AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from strategy_tracker import data_version
-from workforce.models import ProviderGroup, SignInAccount, Team
+from workforce.models import ProviderGroup, SignInAccount, Team, TeamMembership
 from workforce.people import _role_and_teams_set, can_manage_person, person_role
 from workforce.roles import ORGANISATIONAL_PLANNING, ROLES, planner_required
 
@@ -66,7 +66,7 @@ def person_sign_in(*, claims: ProviderClaims) -> AbstractUser:
     User = get_user_model()
     with transaction.atomic():
         link = SignInAccount.objects.select_for_update().select_related("user").filter(subject=claims.subject).first()
-        person = link.user if link is not None else None
+        person: AbstractUser | None = link.user if link is not None else None
         if role is None and person is not None:
             # A leaver or mover: what they had here goes, and stays gone (committed, then refused).
             _apply(person, None, [], "No mapped group or app role at council sign-in: role and teams taken off.")
@@ -143,13 +143,13 @@ def _refresh_names(person: AbstractUser, claims: ProviderClaims) -> None:
 def _apply(person: AbstractUser, role: str | None, teams: list[Team], heading: str) -> None:
     """Set the person's role (None: no role) and teams, logging what changed."""
     before_role = person_role(person)
-    before_teams = {team.name for team in person.teams.all()}
+    before_teams = set(Team.objects.filter(memberships__user_id=person.pk).values_list("name", flat=True))
     after_teams = {team.name for team in teams}
     if before_role == role and before_teams == after_teams:
         return
     if role is None:
         person.groups.remove(*person.groups.filter(name__in=ROLES))
-        person.team_memberships.all().delete()
+        TeamMembership.objects.filter(user_id=person.pk).delete()
         if not person.is_superuser and person.is_staff:
             person.is_staff = False
             person.save(update_fields=["is_staff"])
@@ -207,7 +207,7 @@ def sign_in_account_set(*, user, person: AbstractUser, link_at_next_sign_in: boo
     if not can_manage_person(user, person):
         raise PermissionDenied("Only Organisational Planning may mark accounts, and only a superuser a superuser's.")
     with transaction.atomic():
-        account, _ = SignInAccount.objects.select_for_update().get_or_create(user=person)
+        account, _ = SignInAccount.objects.select_for_update().get_or_create(user_id=person.pk)
         if break_glass != account.break_glass and not user.is_superuser:
             raise PermissionDenied("Only a superuser may mark or unmark a break-glass account.")
         if break_glass and not person.is_superuser:
