@@ -80,6 +80,12 @@ REFUSALS: dict[str, tuple[str, str, int]] = {
         "The council's sign-in service did not sign you in ({what}). Start again from the sign-in page.",
         400,
     ),
+    "locked_out": (
+        "Too many attempts to sign in",
+        "There have been too many failed attempts to sign in from your network. Wait a few minutes, then sign "
+        "in again. If it keeps happening, tell {contact}.",
+        429,
+    ),
     "state_missing": ("You have not been signed in", STALE, 400),
     "state_unknown": ("You have not been signed in", STALE, 400),
     "token_expired": ("You have not been signed in", BAD_TOKEN.replace("{what}", "it had expired"), 400),
@@ -168,11 +174,15 @@ class CallbackView(OIDCAuthenticationCallbackView):
             response = super().get(request)
         except SignInRefused as refused:
             return refusal(request, refused.reason, refused.detail)
-        if request.user.is_authenticated and self.user is not None and request.user.pk == self.user.pk:
+        person = getattr(self, "user", None)
+        if person is None:
+            # Django's authenticate() answered nobody: django-axes refused this client.
+            return refusal(request, "locked_out", "the sign-in lock-out refused this client")
+        if request.user.is_authenticated and request.user.pk == person.pk:
             request.session[SESSION_CHECKED_AT] = int(time.time())
-            request.session[SESSION_ID_TOKEN] = getattr(self.user, "oidc_id_token", "")
+            request.session[SESSION_ID_TOKEN] = getattr(person, "oidc_id_token", "")
             return response
-        return refusal(request, "deactivated", "authenticated but not signed in")
+        return refusal(request, "deactivated", "authenticated but not active")
 
 
 def _is_provider_session(request) -> bool:

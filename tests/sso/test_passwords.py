@@ -102,3 +102,17 @@ def test_axes_counts_failed_break_glass_sign_ins(client, sso, break_glass, setti
     assert "Too many attempts to sign in" in response.content.decode()
     assert "reset it by email" not in response.content.decode(), "no reset page to send them to"
     assert SESSION_KEY not in client.session
+
+
+def test_a_client_locked_out_by_failed_passwords_is_refused_a_council_sign_in_too(
+    client, sso, mapping, break_glass, settings, empty_cache, caplog
+):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    for username in ("admin", "someone-else"):
+        _sign_in(client, username, "wrong password")
+    response = sso.sign_in(client)
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()  # django-axes' page, as for passwords
+    assert "Council sign-in refused (locked_out)" in caplog.text
+    assert SESSION_KEY not in client.session
