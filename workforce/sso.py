@@ -46,7 +46,8 @@ def _get(url: str, what: str, **kwargs) -> requests.Response:
     """GET from the provider within the time-out; SignInRefused("provider_unavailable") if it
     is down, slow or answers with an error."""
     try:
-        response = requests.get(url, timeout=_timeout(), **kwargs)
+        timeout = _timeout()
+        response = requests.get(url, timeout=timeout, **kwargs)
         response.raise_for_status()
     except requests.RequestException as error:
         raise SignInRefused("provider_unavailable", f"{what} ({url}): {error}") from error
@@ -165,12 +166,13 @@ def _graph_member_groups(access_token: str) -> set[str]:
     """The person's group object IDs from Microsoft Graph (getMemberGroups), with their own
     access token: needs the GroupMember.Read.All delegated permission."""
     url = settings.OIDC_GRAPH_URL.rstrip("/") + "/me/getMemberGroups"
+    timeout = _timeout()
     try:
         response = requests.post(
             url,
             json={"securityEnabledOnly": False},
             headers={"Authorization": f"Bearer {access_token}"},
-            timeout=_timeout(),
+            timeout=timeout,
         )
         response.raise_for_status()
         return {str(value) for value in response.json().get("value", [])}
@@ -220,8 +222,9 @@ class ProviderBackend(OIDCAuthenticationBackend):
         }
         if kwargs.get("code_verifier"):
             payload["code_verifier"] = kwargs["code_verifier"]
+        timeout = _timeout()
         try:
-            response = requests.post(provider["token_endpoint"], data=payload, timeout=_timeout())
+            response = requests.post(provider["token_endpoint"], data=payload, timeout=timeout)
         except requests.RequestException as error:
             raise SignInRefused("provider_unavailable", f"token request: {error}") from error
         if response.status_code != 200:
