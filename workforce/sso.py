@@ -188,7 +188,8 @@ def provider_claims(claims: dict[str, Any], access_token: str | None) -> Provide
         raise SignInRefused("token_claims", f"none of {settings.OIDC_USERNAME_CLAIMS} in the claims")
     return ProviderClaims(
         subject=subject,
-        email=str(claims.get("email") or ""),
+        # An address the provider says it has not verified is not taken as the person's.
+        email=str(claims.get("email") or "") if claims.get("email_verified") is not False else "",
         first_name=str(claims.get("given_name") or ""),
         last_name=str(claims.get("family_name") or (claims.get("name") if not claims.get("given_name") else "") or ""),
         values=_claim_values(claims, access_token),

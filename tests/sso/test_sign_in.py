@@ -279,3 +279,13 @@ def test_the_mapping_records_its_history(planner, mapping):
     group.role = DMT
     provider_group_save(user=planner, group=group, teams=[mapping["comms"]])
     assert [h.role for h in group.history.order_by("history_id")][-1] == DMT
+
+
+def test_an_address_the_provider_has_not_verified_links_nothing(client, sso, mapping, planner):
+    from workforce.sign_in import sign_in_account_set
+
+    local = factories.UserFactory(username="alice", email="alice@example.gov.uk", groups=[DMT])
+    sign_in_account_set(user=planner, person=local, link_at_next_sign_in=True, break_glass=False)
+    assert sso.sign_in(client, email_verified=False).status_code == 302
+    assert SignInAccount.objects.get(user=local).subject is None, "the marked account is not taken over"
+    assert _alice().email == "", "nor is the unverified address kept"
