@@ -116,3 +116,14 @@ def test_a_client_locked_out_by_failed_passwords_is_refused_a_council_sign_in_to
     assert "Too many attempts to sign in" in response.content.decode()  # django-axes' page, as for passwords
     assert "Council sign-in refused (locked_out)" in caplog.text
     assert SESSION_KEY not in client.session
+
+
+def test_with_sso_on_no_set_password_email_is_sent(sso, planner, mailoutbox):
+    from django.core.exceptions import ValidationError
+
+    from workforce.people import set_password_email_send
+
+    person = factories.UserFactory(username="alice", groups=[MANAGER])
+    with pytest.raises(ValidationError, match="sign in with their council account"):
+        set_password_email_send(user=planner, person=person, domain="tracker.example.gov.uk", use_https=True)
+    assert mailoutbox == []
