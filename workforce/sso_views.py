@@ -4,6 +4,7 @@ current. Every refusal is a page naming what happened and what to do, and a log 
 never an error page."""
 
 import logging
+import re
 import time
 from functools import wraps
 from urllib.parse import urlencode
@@ -111,20 +112,12 @@ def refusal(request, reason: str, detail: str = "", what: str = ""):
     return render(request, "registration/sign_in_refused.html", {**context, "reason": reason}, status=status)
 
 
-def _provider_setting(attr, *args):
-    """The library's settings, with the endpoints from the provider's discovery document."""
-    if attr == "OIDC_OP_AUTHORIZATION_ENDPOINT":
-        return provider_configuration()["authorization_endpoint"]
-    return getattr(settings, attr, *args) if args else getattr(settings, attr)
-
-
 class AuthenticateView(OIDCAuthenticationRequestView):
     """Off to the council's sign-in page (code flow with PKCE, state and nonce). With
     ?silent=1, the provider is asked not to show anything (prompt=none): the periodic check."""
 
-    get_settings = staticmethod(_provider_setting)
-
     def __init__(self, *args, **kwargs):
+        # Not the library's: it reads the endpoint from a setting; here it is discovered.
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
@@ -145,8 +138,6 @@ class CallbackView(OIDCAuthenticationCallbackView):
     """Back from the council's sign-in page: the state must be one this browser was given
     and not yet used; then ProviderBackend checks the token and the person."""
 
-    get_settings = staticmethod(_provider_setting)
-
     def get(self, request):
         if not sso_enabled():
             raise Http404("Single sign-on is off.")
@@ -155,7 +146,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if request.GET.get("error"):
             states.pop(state, None)
             request.session["oidc_states"] = states
-            error = request.GET.get("error", "")[:100]
+            given = request.GET.get("error", "")
+            # Shown on the page: an OAuth error code only, never text from the link.
+            error = given if re.fullmatch(r"[a-z_]{1,40}", given) else "an unknown error"
             ended = error in {"login_required", "interaction_required", "consent_required"}
             if ended and request.user.is_authenticated:
                 # The periodic check: the council account is signed out, disabled or gone.

@@ -158,6 +158,13 @@ def test_an_error_from_the_provider_is_shown(client, sso, mapping, caplog):
     assert "access_denied" in response.content.decode()
 
 
+def test_an_error_is_shown_only_as_a_code(client, sso, mapping, caplog):
+    params = sso.start(client)
+    response = sso.back(client, params["state"], code=None, error="Call 0800 000 000 to unlock your account")
+    _refused(response, "provider_error", caplog)
+    assert "0800" not in response.content.decode()
+
+
 @pytest.mark.parametrize("path", ["/token", "/jwks", "/userinfo"])
 def test_a_provider_that_fails_is_refused(client, sso, mapping, caplog, path):
     sso.provider.down_paths = {path}
