@@ -63,3 +63,22 @@ def test_a_linked_account_cannot_be_marked_to_link_again(planner):
     SignInAccount.objects.create(user=person, subject="an-oid")
     with pytest.raises(ValidationError):
         sign_in_account_set(user=planner, person=person, link_at_next_sign_in=True, break_glass=False)
+
+
+LIST_QUERIES = {"providergroup": 9, "signinaccount": 8}
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_mapping_and_accounts_lists_cost_the_same_at_any_length(client, planner, rows, django_assert_num_queries):
+    teams = [factories.TeamFactory(name=f"Team {n}") for n in range(3)]
+    for n in range(rows):
+        ProviderGroup.objects.create(value=f"group-{n}", role=MANAGER).teams.set(teams)
+        SignInAccount.objects.create(user=factories.UserFactory(username=f"person{n}"), subject=f"oid-{n}")
+    client.force_login(planner)
+    # The mapping: session, user, the planner's own and group permissions, the count (twice:
+    # filtered and in all), the planner's groups, the page of groups, their teams (one prefetch).
+    # The accounts: the same, with each account's person joined instead of a prefetch.
+    with django_assert_num_queries(LIST_QUERIES["providergroup"]):
+        assert client.get("/admin/workforce/providergroup/").status_code == 200
+    with django_assert_num_queries(LIST_QUERIES["signinaccount"]):
+        assert client.get("/admin/workforce/signinaccount/").status_code == 200
