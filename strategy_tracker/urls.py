@@ -16,6 +16,8 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     # The admin's own password change does not count wrong old passwords: it is the site's.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
+    # Signing out of the admin signs out at the council's provider too (workforce/sso_views.py).
+    path("admin/logout/", SignOutView.as_view()),
     path("admin/", admin.site.urls),
     # Before Django's own: the same page, limited per address and per client.
     path("accounts/password_reset/", local_passwords_only(PasswordResetView.as_view()), name="password_reset"),

@@ -264,6 +264,13 @@ def test_sign_out_also_signs_out_at_the_provider(client, sso, mapping):
     assert "You have signed out" in client.get("/accounts/signed-out/").content.decode()
 
 
+def test_signing_out_of_the_admin_signs_out_at_the_provider_too(client, sso, mapping):
+    sso.sign_in(client, groups=["planners-group"])
+    response = client.post("/admin/logout/")
+    assert response["Location"].startswith(f"{sso.provider.issuer}/session/end?")
+    assert SESSION_KEY not in client.session
+
+
 def test_sign_out_stays_here_when_the_provider_offers_no_sign_out(client, sso, mapping):
     sso.provider.end_session = False
     sso.sign_in(client)
