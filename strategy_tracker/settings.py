@@ -258,3 +258,48 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
 }
+
+# ---- Single sign-on with the council's identity provider (OpenID Connect) -------------------
+# Off unless OIDC_ISSUER is set: then staff sign in with their council account, roles and lead
+# teams follow the provider's groups or app roles, and only superusers marked break-glass may
+# still use a password (workforce/sso.py; docs/sign-in.md says how to set it up).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+SSO_ENABLED = bool(OIDC_ISSUER)
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip() or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_USERNAME_CLAIMS = env_list("OIDC_USERNAME_CLAIMS", "oid,sub")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "roles")
+# Entra ID's groups overage: read the person's groups from Microsoft Graph (getMemberGroups).
+OIDC_GRAPH_GROUPS = env_bool("OIDC_GRAPH_GROUPS")
+OIDC_GRAPH_URL = os.environ.get("OIDC_GRAPH_URL", "https://graph.microsoft.com/v1.0")
+# Seconds to wait on the provider (each of connecting and reading) before giving up.
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+# After this long, the provider is asked again (without showing anything) at the next page.
+OIDC_RECHECK_SECONDS = env_int("OIDC_RECHECK_SECONDS", SESSION_IDLE_TIMEOUT)
+# Whom a refused person should ask for access, in the refusal pages' words.
+OIDC_ACCESS_CONTACT = os.environ.get("OIDC_ACCESS_CONTACT", "your council's IT service desk")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CALLBACK_CLASS = "workforce.sso_views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "workforce.sso_views.AuthenticateView"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("strategy_tracker.middleware.SessionTimeoutMiddleware") + 1,
+    "workforce.sso_views.ProviderSessionMiddleware",  # does nothing while single sign-on is off
+)
+LOGGING["loggers"]["workforce.sso"] = {"handlers": ["stderr"], "level": "INFO"}  # type: ignore[index]  # a dict
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "workforce.sso.ProviderBackend",
+        "workforce.sso.BreakGlassBackend",
+    ]
+    # Signing out posts a form that ends at the provider's sign-out page.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, "/".join(OIDC_ISSUER.split("/")[:3])]
+# ---- end of single sign-on --------------------------------------------------------------------

@@ -29,7 +29,8 @@ from reporting import reminders, services
 from reporting.models import RAG, DmtDecision, Reminder, ReportingPeriod, Status
 from tests import factories
 from tests.actions.word_documents import build_docx
-from workforce import people
+from workforce import people, sign_in
+from workforce.models import ProviderGroup
 from workforce.roles import DMT, MANAGER, ORGANISATIONAL_PLANNING, SCHEDULED_JOB
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def world(team):
     )
     failed.actions.set([action])
     return {
+        "group": ProviderGroup.objects.create(value="managers-group", role=MANAGER),
         "period": period,
         "action": action,
         "asked": asked,
@@ -147,6 +149,15 @@ WRITES: dict[str, Callable] = {
     "workforce.people.set_password_email_send": lambda w, user: people.set_password_email_send(
         user=user, person=w["someone"], domain="tracker.example.gov.uk", use_https=True
     ),
+    "workforce.sign_in.provider_group_save": lambda w, user: sign_in.provider_group_save(
+        user=user, group=ProviderGroup(value="dmt-role", role=DMT), teams=[]
+    ),
+    "workforce.sign_in.provider_group_delete": lambda w, user: sign_in.provider_group_delete(
+        user=user, group=w["group"]
+    ),
+    "workforce.sign_in.sign_in_account_set": lambda w, user: sign_in.sign_in_account_set(
+        user=user, person=w["someone"], link_at_next_sign_in=True, break_glass=False
+    ),
 }
 
 # Who each service lets through; every other role is refused.
@@ -177,13 +188,16 @@ NOT_WRITES = {
     "workforce.people.person_validate",
     "workforce.people.can_manage_person",
     "workforce.people.person_records_check",  # a check other writes call; refuses, writes nothing
+    "workforce.sign_in.mapped_role_and_teams",
 }
 # Writes no person asks for, so no person to check: what they write follows from the plan.
 # `period_states_record` records each action's state as at a closed quarter; it is called
 # by `period_close` (after its check), by the `record_closed_quarters` command and the demo.
-NO_USER = {"reporting.services.period_states_record"}
+# `person_sign_in` makes or refreshes the person the council's identity provider vouched for,
+# with what the planners' mapping gives their groups: nobody is signed in yet to check.
+NO_USER = {"reporting.services.period_states_record", "workforce.sign_in.person_sign_in"}
 
-SERVICE_MODULES: list[ModuleType] = [services, reminders, action_services, people]
+SERVICE_MODULES: list[ModuleType] = [services, reminders, action_services, people, sign_in]
 
 
 def snapshot() -> dict:

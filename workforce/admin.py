@@ -370,3 +370,6 @@ class PersonAdmin(BoundedSearchAdmin, UserAdmin):
             return state
         url = reverse("admin:auth_user_set_password_email", args=[obj.pk])
         return format_html('{} <a href="{}">Send a set-password email</a>', state, url)
+
+
+from workforce import sso_admin  # noqa: E402, F401  (single sign-on: registers its admin pages)

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from workforce.quarters import Quarter
+from workforce.roles import ROLES
 
 
 class NameKeyManager(models.Manager):
@@ -179,3 +181,86 @@ class WorkforceFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {Quarter(self.year, self.quarter).label}: {self.value}"
+
+
+# Single sign-on (workforce/sso.py): what the council's identity provider's groups give here,
+# and each person's link to their council account.
+
+
+class ProviderGroup(models.Model):
+    """A group or app role at the council's identity provider, and the role and lead teams
+    it gives a person who signs in with it (workforce.sign_in)."""
+
+    ROLE_CHOICES = [(role, role) for role in ROLES]
+
+    value = models.CharField(
+        "group or app role",
+        max_length=200,
+        unique=True,
+        help_text=(
+            "Exactly as the provider sends it: an Entra ID group's object ID, a group's name "
+            "(Google Workspace, Okta, Keycloak), or an app role's value."
+        ),
+    )
+    description = models.CharField(
+        "description", max_length=200, blank=True, help_text='What it is at the council, e.g. "SG-Tracker-Managers".'
+    )
+    role = models.CharField(
+        "role",
+        max_length=40,
+        choices=ROLE_CHOICES,
+        blank=True,
+        help_text=(
+            "Blank for teams only. With several roles, Organisational Planning comes first, then Manager, then DMT."
+        ),
+    )
+    teams = models.ManyToManyField(
+        Team, related_name="provider_groups", blank=True, verbose_name="lead teams", help_text="Teams its members join."
+    )
+    history = HistoricalRecords(m2m_fields=[teams])
+
+    class Meta:
+        ordering = ["value"]
+        verbose_name = "council group or app role"
+        verbose_name_plural = "council groups and app roles"
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.value})" if self.description else self.value
+
+
+class SignInAccount(models.Model):
+    """A person's link to their council account, and how they may sign in without it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_account", verbose_name="person"
+    )
+    subject = models.CharField(
+        "council account",
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The provider's lasting identifier for the person (oid in Entra ID, else sub).",
+    )
+    link_at_next_sign_in = models.BooleanField(
+        "link at their next council sign-in",
+        default=False,
+        help_text=(
+            "This account was made here before single sign-on: the next person to sign in with the council "
+            "account holding the same email address takes it over, once."
+        ),
+    )
+    break_glass = models.BooleanField(
+        "break-glass",
+        default=False,
+        help_text="Superusers only: may still sign in with a password while single sign-on is on.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = "sign-in account"
+        verbose_name_plural = "sign-in accounts"
+
+    def __str__(self) -> str:
+        return str(self.user)

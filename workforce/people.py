@@ -193,6 +193,10 @@ def set_password_email_send(*, user, person: AbstractUser, domain: str, use_http
     a deactivated person or one with no email address.
     """
     _check_may_manage(user, person)
+    if settings.SSO_ENABLED:  # workforce.sso: the reset pages are gone, passwords are the council's
+        raise ValidationError(
+            "People sign in with their council account: there is no password here to set.", code="sso"
+        )
     if not person.is_active:
         raise ValidationError(
             f"{person.get_username()} is deactivated: make their account active before sending the email.",
