@@ -104,6 +104,8 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
             "section": section,
             # Filtered to those with no update: the list says so once, not on each row.
             "all_need_update": _all_need_update(filterset),
+            # Filtered to one strategy: its name is said once, not on each row.
+            "one_strategy": filterset.form.is_valid() and filterset.form.cleaned_data.get("strategy"),
             # A list reached from a count on the DMT report names that count and links back.
             "origin": origins.list_origin(request.GET, periods),
             **extra,
@@ -304,8 +306,9 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "current": current,
             "conflict": conflict,
-            # Earlier quarters only: a later one exists when an earlier quarter was reopened.
-            "earlier": [u for u in earlier if u.period.start < period.start],
+            # Earlier quarters only: a later one exists when an earlier quarter was reopened;
+            # then, for an action carried forward, its updates in the strategies before.
+            "earlier": [u for u in earlier if u.period.start < period.start] + action_selectors.line(action)[1],
             "section": section,
             "detail_url": detail_url,
             "back_url": reverse(SECTIONS["yours"]) if section == "yours" else detail_url,

@@ -346,3 +346,17 @@ def test_your_actions_costs_the_same_at_10_and_1000_carried_lines_on_either_data
         # A guard against a plan that runs for minutes (a subquery for each row): the page
         # takes well under a second here on either database; ten allows for a busy machine.
         assert took < 10, f"Your actions took {took:.1f} s on {connection.vendor} at {total} lines"
+
+
+def test_the_update_page_of_a_carried_action_shows_its_updates_before_the_refresh(client, manager, planner, old):
+    new = refresh(old, planner)
+    ReportingPeriod.objects.filter(strategy=old).update(state=ReportingPeriod.State.CLOSED)
+    factories.ReportingPeriodFactory(strategy=new, year=2017, number=1)
+    ProgressUpdate.objects.filter(action__reference="1.1").update(next_steps="Agree it with the unions.")
+    carried = new.actions.get(reference="2.1")
+    client.force_login(manager)
+    html = html_of(client.get(reverse("reporting:update", args=[carried.pk])))
+    assert "No earlier updates" not in html
+    assert "Q3 2016/17, as action 1.1" in html
+    assert "Next steps you gave for Q3 2016/17, as action 1.1" in html
+    assert "Agree it with the unions." in html
