@@ -360,3 +360,18 @@ def test_the_update_page_of_a_carried_action_shows_its_updates_before_the_refres
     assert "Q3 2016/17, as action 1.1" in html
     assert "Next steps you gave for Q3 2016/17, as action 1.1" in html
     assert "Agree it with the unions." in html
+
+
+def test_the_list_and_the_action_page_offer_an_update_on_the_same_actions(client, manager, planner, old):
+    # The list reads `actions_as_at`; the action's page its updates (`selectors.finished_before`):
+    # the same rule either way, before and after the refresh's first quarter opens.
+    new = refresh(old, planner)
+    for step in ("2016/17 open", "2017/18 open"):
+        if step == "2017/18 open":
+            ReportingPeriod.objects.filter(strategy=old).update(state=ReportingPeriod.State.CLOSED)
+            factories.ReportingPeriodFactory(strategy=new, year=2017, number=1)
+        listed_actions = list(your_actions(client, manager).context["actions"])
+        assert listed_actions, step
+        for action in listed_actions:
+            detail = client.get(reverse("reporting:detail", args=[action.pk]))
+            assert action.update_offered == detail.context["can_update"], (step, action.reference)
