@@ -90,12 +90,21 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
         action.update_offered = action_selectors.update_offered(action)
     query = request.GET.copy()
     query.pop("page", None)
+    # Filtered to one strategy: the list reads its quarter, if it has one.
+    one_strategy = filterset.form.is_valid() and filterset.form.cleaned_data.get("strategy")
+    if one_strategy:
+        period = next((p for p in periods if p.strategy_id == one_strategy.pk), None)
+    else:
+        period = periods[0] if len(periods) == 1 else None
+    all_need_update = _all_need_update(filterset)
+    # No quarter to read a state in: the list says so once, not "no quarter" on each row.
+    no_quarter = period is None and (bool(one_strategy) or not periods)
     return render(
         request,
         template,
         {
             "periods": periods,
-            "period": periods[0] if len(periods) == 1 else None,
+            "period": period,
             "filter": filterset,
             "page_obj": page,
             "actions": page.object_list,
@@ -103,9 +112,11 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
             "section": section,
             # Filtered to those with no update: the list says so once, not on each row.
-            "all_need_update": _all_need_update(filterset),
+            "all_need_update": all_need_update,
+            "no_quarter": no_quarter,
+            "show_state": not (all_need_update or no_quarter),
             # Filtered to one strategy: its name is said once, not on each row.
-            "one_strategy": filterset.form.is_valid() and filterset.form.cleaned_data.get("strategy"),
+            "one_strategy": one_strategy,
             # A list reached from a count on the DMT report names that count and links back.
             "origin": origins.list_origin(request.GET, periods),
             **extra,

@@ -128,11 +128,20 @@ def test_a_line_of_three_years_is_listed_once_as_the_action_whose_quarter_is_rep
     assert current_of_lines({(2, 1, 20)}, set()) == {2}
 
 
-def test_a_strategy_with_no_quarter_says_so_rather_than_no_update(client, manager, action):
-    response = your_actions(client, manager)
-    row = rows_of(html_of(response))[0]
-    assert "No quarter opened yet" in row
-    assert "No update" not in row
+def test_a_strategy_with_no_quarter_says_so_once_rather_than_no_update_on_each_row(client, manager, planner, old):
+    # As the refresh leads to it: all actions of the new strategy.
+    new = refresh(old, planner)
+    client.force_login(manager)
+    html = html_of(client.get(reverse("reporting:list"), {"strategy": new.pk}))
+    assert "2 actions. Workforce Strategy 2017/18 has no reporting quarter yet, so no action has a status." in html
+    assert "No update" not in "".join(rows_of(html))
+    assert 'govuk-table__header">Status<' not in html
+
+
+def test_with_no_quarter_anywhere_the_list_says_so_once(client, manager, action):
+    html = html_of(your_actions(client, manager))
+    assert "1 action. No strategy has a reporting quarter yet, so no action has a status." in html
+    assert "No update" not in "".join(rows_of(html))
 
 
 # No update offered on an action finished in an earlier quarter ---------------------------------
