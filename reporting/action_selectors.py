@@ -34,7 +34,7 @@ def actions_led_by(user) -> QuerySet[Action]:
     no subquery for each action, so it costs the same on SQLite and PostgreSQL.
     """
     led = Action.objects.filter(Q(lead_teams__in=user_team_ids(user)) | Q(lead_officer_user=user))
-    rows = set(led.values_list("pk", "predecessor_id", "strategy_id"))
+    rows: set[tuple[int, int | None, int]] = set(led.values_list("pk", "predecessor_id", "strategy_id"))
     strategies = {strategy_id for _pk, _predecessor_id, strategy_id in rows}
     with_quarter = set(
         ReportingPeriod.objects.filter(strategy_id__in=strategies).values_list("strategy_id", flat=True).distinct()
