@@ -29,11 +29,20 @@ def _report(slug: str, quarter: str) -> Report:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """Open the latest quarter of the first strategy."""
-    strategy = Strategy.objects.first()
+    """Open the newest strategy that has a quarter to report, at its open quarter (else its
+    latest): one just refreshed has none yet, and DMT still needs last year's report. The
+    report links to every other strategy's; with no quarter anywhere, a page says why."""
+    strategy = _reported().first()
     if strategy is None:
-        return render(request, "dashboard/empty.html", {"strategy": None})
+        return render(
+            request, "dashboard/empty.html", {"strategy": None, "reported": [], "loaded": Strategy.objects.exists()}
+        )
     return strategy_view(request, strategy.slug)
+
+
+def _reported():
+    """The strategies with at least one quarter, newest first (`Strategy.Meta.ordering`): one query."""
+    return Strategy.objects.filter(periods__isnull=False).distinct().only("slug", "title", "period_start")
 
 
 @login_required
@@ -48,8 +57,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 def strategy_view(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, slug=slug)
     period = action_selectors.period_to_report(list(action_selectors.periods_for_strategy(strategy)))
-    if period is None:
-        return render(request, "dashboard/empty.html", {"strategy": strategy})
+    if period is None:  # say so, and lead to the strategies that do have a report
+        return render(request, "dashboard/empty.html", {"strategy": strategy, "reported": _reported()})
     return redirect("dashboard:quarter", slug=strategy.slug, quarter=period.slug)
 
 

@@ -26,8 +26,36 @@ LINE_LIMIT = 10
 
 
 def actions_led_by(user) -> QuerySet[Action]:
-    """The actions the user leads: through a lead team they are in, or as the linked lead officer."""
-    return Action.objects.filter(Q(lead_teams__in=user_team_ids(user)) | Q(lead_officer_user=user)).distinct()
+    """The actions the user leads (through a lead team they are in, or as the linked lead
+    officer), each line of carried-forward work once (`current_of_lines`).
+
+    Two small queries find the ids (the actions led, and which of their strategies have a
+    quarter); the list then reads its page by those ids, with no join to the lead teams and
+    no subquery for each action, so it costs the same on SQLite and PostgreSQL.
+    """
+    led = Action.objects.filter(Q(lead_teams__in=user_team_ids(user)) | Q(lead_officer_user=user))
+    rows: set[tuple[int, int | None, int]] = set(led.values_list("pk", "predecessor_id", "strategy_id"))
+    strategies = {strategy_id for _pk, _predecessor_id, strategy_id in rows}
+    with_quarter = set(
+        ReportingPeriod.objects.filter(strategy_id__in=strategies).values_list("strategy_id", flat=True).distinct()
+    )
+    return Action.objects.filter(pk__in=current_of_lines(rows, with_quarter))
+
+
+def current_of_lines(rows: set[tuple[int, int | None, int]], with_quarter: set[int]) -> set[int]:
+    """Of actions given as (id, the id of the action it continues, strategy id), the ids to
+    list: an action carried forward into a later strategy is one line of work, listed once.
+
+    Where both an action and the copy that continues it are given, the copy replaces it once
+    the copy's strategy has a quarter (its updates go there); until then the copy waits and
+    the earlier action, whose quarter is the one being reported, stays.
+    """
+    given = {pk for pk, _predecessor_id, _strategy_id in rows}
+    hidden = set()
+    for pk, predecessor_id, strategy_id in rows:
+        if predecessor_id in given:
+            hidden.add(predecessor_id if strategy_id in with_quarter else pk)
+    return given - hidden
 
 
 def teams_of(user) -> QuerySet[Team]:
@@ -48,18 +76,37 @@ def action_list_page(
     *, periods: list[ReportingPeriod], queryset: QuerySet[Action], as_reported: bool
 ) -> QuerySet[Action]:
     """A list page's actions (`selectors.action_list`) with their latest DMT decision, those
-    needing an update in their quarter first, then in document order."""
+    needing an update in their open quarter first, then in document order.
+
+    An action whose quarter is closed, or whose strategy has no quarter, needs no update and
+    is not put first. The order reads only the columns the list's one query already joins:
+    no subquery is written into it.
+    """
+    open_ids = [period.pk for period in periods if period.is_open] or [0]
     return (
         selectors.action_list(
             periods=periods, queryset=decisions.with_latest_decision(queryset), as_reported=as_reported
         )
         .annotate(
             needs_first=Case(
-                When(status_as_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+                When(status_as_at__isnull=True, as_at_period_id__in=open_ids, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("needs_first", "strategy__period_start", "order", "reference")
     )
+
+
+def update_offered(action) -> bool:
+    """Whether a list offers to update `action` (read by `selectors.actions_as_at`, with its
+    `as_at_period` set): its quarter is open, and it was not finished in an earlier quarter
+    (the list's reading of `selectors.finished_before`). One finished by this quarter's own
+    update can still have that update changed."""
+    period = getattr(action, "as_at_period", None)
+    if period is None or not period.is_open:
+        return False
+    return action.period_status is not None or not selectors.is_finished(action.status_as_at)
 
 
 # --- An action's pages ----------------------------------------------------------------------

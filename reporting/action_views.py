@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import Action
@@ -17,6 +18,7 @@ from reporting import action_selectors, origins, selectors, services
 from reporting.filters import ActionFilter, govuk_widgets
 from reporting.forms import ProgressUpdateForm
 from reporting.models import ReportingPeriod
+from reporting.words import NO_UPDATE_VALUE
 from workforce.people import person_name
 from workforce.quarters import quarter_from_slug
 
@@ -85,25 +87,50 @@ def _action_list_page(request: HttpRequest, queryset, *, template: str, section:
     by_id = {period.pk: period for period in periods}
     for action in page.object_list:
         action.as_at_period = by_id.get(action.as_at_period_id)
+        action.update_offered = action_selectors.update_offered(action)
     query = request.GET.copy()
     query.pop("page", None)
+    # Filtered to one strategy: the list reads its quarter, if it has one.
+    one_strategy = filterset.form.is_valid() and filterset.form.cleaned_data.get("strategy")
+    if one_strategy:
+        period = next((p for p in periods if p.strategy_id == one_strategy.pk), None)
+    else:
+        period = periods[0] if len(periods) == 1 else None
+    all_need_update = _all_need_update(filterset)
+    # No quarter to read a state in: the list says so once, not "no quarter" on each row.
+    no_quarter = period is None and (bool(one_strategy) or not periods)
     return render(
         request,
         template,
         {
             "periods": periods,
-            "period": periods[0] if len(periods) == 1 else None,
+            "period": period,
             "filter": filterset,
             "page_obj": page,
             "actions": page.object_list,
             "querystring_without_page": query.urlencode(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
             "section": section,
+            # Filtered to those with no update: the list says so once, not on each row.
+            "all_need_update": all_need_update,
+            "no_quarter": no_quarter,
+            "show_state": not (all_need_update or no_quarter),
+            # Filtered to one strategy: its name is said once, not on each row.
+            "one_strategy": one_strategy,
             # A list reached from a count on the DMT report names that count and links back.
             "origin": origins.list_origin(request.GET, periods),
             **extra,
         },
     )
+
+
+def _all_need_update(filterset: ActionFilter) -> bool:
+    """Whether the list is filtered to the actions with no update in their quarter (as the
+    report's "No update this quarter" links to it): every row would say the same."""
+    if not filterset.form.is_valid():
+        return False
+    chosen = filterset.form.cleaned_data
+    return chosen.get("status") == NO_UPDATE_VALUE or chosen.get("needs_update") == "yes"
 
 
 @login_required
@@ -135,6 +162,10 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
     can_edit = can_edit_action(request.user, action)
     section = _section(request)
     line, line_updates = action_selectors.line(action)
+    # An action finished in an earlier quarter has nothing to report in an open one.
+    finished = None
+    if period is not None and period.is_open and current is None:
+        finished = selectors.finished_before(period, earlier)
     return {
         "line": line,
         "line_updates": line_updates,
@@ -145,13 +176,35 @@ def _detail_context(request: HttpRequest, action: Action) -> dict:
         "added_after_close": current is None and selectors.added_after_close(action, period),
         "earlier": earlier,
         "can_edit": can_edit,
-        "can_update": can_edit and period is not None and period.is_open,
+        "finished_before": finished,
+        "can_update": can_edit and period is not None and period.is_open and finished is None,
         "section": section,
         "update_url": _with_section(reverse("reporting:update", args=[action.pk]), section),
         "measures": action_selectors.measures(action),
         "changes": _changes(*action_selectors.history(action)),
         "timescale_unreadable": action.timescale_unreadable,
+        "timescale_reading": _timescale_reading(action),
     }
+
+
+def _timescale_reading(action: Action) -> str:
+    """The dates the product read from the action's timescale, in words ("Starts 1 April 2017.
+    Due 31 March 2018."), or "" when that says no more than the timescale as written (an
+    "Ongoing" read as ongoing): the page then shows the timescale once."""
+    parts = []
+    if action.start_date:
+        parts.append(f"Starts {dateformat.format(action.start_date, 'j F Y')}.")
+    if action.is_ongoing:
+        first = f", first due {dateformat.format(action.due_date, 'j F Y')}" if action.due_date else ""
+        parts.append(f"Ongoing{first}.")
+    elif action.due_date:
+        parts.append(f"Due {dateformat.format(action.due_date, 'j F Y')}.")
+    reading = " ".join(parts)
+
+    def plain(text: str) -> str:
+        return " ".join(text.lower().replace(".", " ").replace(",", " ").split())
+
+    return "" if plain(reading) == plain(action.timescale or "") else reading
 
 
 def _changes(action_history, update_history) -> list[dict]:
@@ -217,6 +270,14 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"No quarter of {action.strategy} is open for updates.")
         return redirect(detail_url)
     current, earlier = action_selectors.updates(action, period)
+    finished = selectors.finished_before(period, earlier) if current is None else None
+    if finished is not None:  # the service refuses it too; this page says when it was finished
+        return render(
+            request,
+            "reporting/actions/finished.html",
+            {"action": action, "period": period, "finished": finished, "detail_url": detail_url, "section": section},
+            status=409,
+        )
     conflict = None
     if request.method == "POST":
         form = ProgressUpdateForm(request.POST)
@@ -256,9 +317,11 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "current": current,
             "conflict": conflict,
-            # Earlier quarters only: a later one exists when an earlier quarter was reopened.
-            "earlier": [u for u in earlier if u.period.start < period.start],
+            # Earlier quarters only: a later one exists when an earlier quarter was reopened;
+            # then, for an action carried forward, its updates in the strategies before.
+            "earlier": [u for u in earlier if u.period.start < period.start] + action_selectors.line(action)[1],
             "section": section,
             "detail_url": detail_url,
+            "back_url": reverse(SECTIONS["yours"]) if section == "yours" else detail_url,
         },
     )

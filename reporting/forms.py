@@ -81,6 +81,12 @@ def _shown_for(statuses: list[str], chosen, *fields) -> Div:
     )
 
 
+# The fields in the order the page shows them (the layout below): the error summary lists
+# its errors in this order too. The completion date sits under "Complete", the help needed
+# from DMT under "Red".
+PAGE_ORDER = ["status", "completed_on", "reason", "rag", "help_needed", "progress", "next_steps", "evidence"]
+
+
 class ProgressUpdateForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
@@ -133,6 +139,7 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(PAGE_ORDER)
         for name in ProgressUpdate.COMMENTARY_FIELDS:
             # crispy-forms-gds appends the count's id to this attribute, and fails if it is absent.
             self.fields[name].widget.attrs.setdefault("aria-describedby", "")

@@ -363,6 +363,19 @@ def is_finished(status: str | None) -> bool:
     return status in CLOSED_STATUSES
 
 
+def finished_before(period: ReportingPeriod, updates: Iterable[ProgressUpdate]) -> ProgressUpdate | None:
+    """Of an action's updates (with their quarters), the one of an earlier quarter of its
+    strategy that finished it (`is_finished`), when it has no update for `period`: the rule
+    `actions_as_at` reads as a status carried from the latest earlier update, for updates
+    already read. Such an action needs no update in `period`, and is offered none."""
+    updates = [update for update in updates if update.period.strategy_id == period.strategy_id]
+    if any(update.period_id == period.pk for update in updates):
+        return None
+    earlier = [update for update in updates if update.period.start < period.start]
+    latest = max(earlier, key=lambda update: update.period.start, default=None)
+    return latest if latest is not None and is_finished(latest.status) else None
+
+
 # --- The DMT meeting ---------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 
 from actions.models import Action
 from actions.permissions import can_edit_action
-from reporting import selectors
+from reporting import selectors, words
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
 from strategy_tracker import data_version
 from workforce.quarters import Quarter
@@ -71,6 +71,7 @@ def progress_update_check(
     """Everything `progress_update_record` refuses, checked without writing: for forms that
     show every error at once. The record call checks again, under a lock."""
     _check_quarter(action, period)
+    _check_not_finished(action, period)
     progress_update_validate(update)
     if expected_version is not None:
         existing = ProgressUpdate.objects.filter(action=action, period=period).select_related("author").first()
@@ -86,6 +87,14 @@ def _check_quarter(action: Action, period: ReportingPeriod) -> None:
         )
     if not period.is_open:
         raise PermissionDenied(f"{period} is closed: its updates can no longer be changed.")
+
+
+def _check_not_finished(action: Action, period: ReportingPeriod) -> None:
+    """Refuses a new update for an action finished in an earlier quarter (`selectors.finished_before`):
+    it has nothing to report. An update it already has in `period` can still be changed."""
+    finished = selectors.finished_before(period, ProgressUpdate.objects.filter(action=action).select_related("period"))
+    if finished is not None:
+        raise ValidationError(words.finished_refusal(action, period, finished), code="finished_earlier")
 
 
 def progress_update_record(
@@ -106,7 +115,8 @@ def progress_update_record(
     """Create or change the action's update for a quarter of its own strategy, as `user`.
 
     Refuses (PermissionDenied) a user who may not edit the action or a closed quarter,
-    refuses (ValidationError) a quarter of another strategy, and refuses (UpdateConflict) a
+    refuses (ValidationError) a quarter of another strategy or a new update for an action
+    finished in an earlier quarter (`_check_not_finished`), and refuses (UpdateConflict) a
     save based on an older version than the one stored: the first save wins and the second
     person is shown what it says. `expected_version` is the version the form was opened at,
     0 for a new update, or None to skip the check.
@@ -117,6 +127,7 @@ def progress_update_record(
         # Lock the quarter row: closing a quarter and saving into it cannot interleave.
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         _check_quarter(action, period)
+        _check_not_finished(action, period)
         existing = ProgressUpdate.objects.select_for_update().filter(action=action, period=period).first()
         stored_version = existing.version if existing else 0
         if expected_version is not None and expected_version != stored_version:

@@ -57,6 +57,20 @@ def status_words(status: str | None) -> str:
     return Status(status).label if status in Status.values else NO_UPDATE
 
 
+def finished_words(update) -> str:
+    """When an action was finished, from the update that finished it (with its quarter):
+    "Completed on 1 December 2016, as reported for Q3 2016/17"."""
+    if update.status == Status.COMPLETE and update.completed_on:
+        return f"Completed on {dateformat.format(update.completed_on, 'j F Y')}, as reported for {update.period}"
+    return f"{Status(update.status).label} in {update.period}"
+
+
+def finished_refusal(action, period, update) -> str:
+    """Why `action` is offered no update for `period`: it was finished in an earlier quarter."""
+    when = finished_words(update)
+    return f"Action {action.reference} needs no update for {period}: {when[0].lower()}{when[1:]}."
+
+
 def rag_words(status: str | None, rag: str | None) -> str:
     """The RAG rating in words as the report shows it: a complete action is "Complete",
     one with no update "No update", and a closed or unrated one "No rating"."""

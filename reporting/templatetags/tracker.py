@@ -51,4 +51,5 @@ def thousands(value):
 register.filter("due_words", words.due_words)
 register.filter("due_sentence", words.due_sentence)
 register.filter("closed_words", words.closed_words)
+register.filter("finished_words", words.finished_words)
 register.filter("person_name", person_name)

@@ -77,7 +77,7 @@ def test_manager_updates_an_action(page, live_server, sign_in, check_accessibili
 
     # The form is on its own page, reached from the action page.
     page.get_by_role("link", name=re.compile("Write this quarter's update")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(action.description)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Update action {action.reference}")
     check_accessibility(page)
 
     # Red with nothing said: refused, with the errors summarised and beside the fields.
@@ -97,15 +97,16 @@ def test_manager_updates_an_action(page, live_server, sign_in, check_accessibili
 
     # Correct it with the keyboard only: the summary has focus, its first link leads to the field.
     expect(summary).to_be_focused()
+    # The summary lists the fields in the page's order: the help needed from DMT sits under
+    # "Red", just before the progress box.
     page.keyboard.press("Tab")
-    expect(summary.get_by_role("link", name=re.compile("progress this quarter"))).to_be_focused()
+    expect(summary.get_by_role("link", name=re.compile("help needed from DMT"))).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Progress this quarter")).to_be_focused()
-    page.keyboard.type("Consultation delayed by the restructure.")
-    # The help needed from DMT sits under "Red", just before the progress box.
-    page.keyboard.press("Shift+Tab")
     expect(page.get_by_label("Help needed from DMT")).to_be_focused()
     page.keyboard.type("Agree an extra month for consultation.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Progress this quarter")).to_be_focused()
+    page.keyboard.type("Consultation delayed by the restructure.")
     press_tab_until(page, "Save update")
     page.keyboard.press("Enter")
 

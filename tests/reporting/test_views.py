@@ -791,10 +791,12 @@ def build_actions(size: int, *, team, period, slug: str) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        # session, user, the user's team ids, the open quarter, count of actions, the user's
-        # teams (heading), the filter's strategies, outcomes and teams, the page of actions (as
-        # at the quarter, one LEFT JOIN and one subquery), their lead teams (one prefetch)
-        ("home", 11),
+        # session, user, the user's team ids, the actions the user leads and which of their
+        # strategies have a quarter (each line of carried work once), the open quarter, count
+        # of actions, the user's teams (heading), the filter's strategies, outcomes and teams,
+        # the page of actions (as at the quarter, one LEFT JOIN and one subquery), their lead
+        # teams (one prefetch)
+        ("home", 13),
         # session, user, the open quarter, count of actions, the filter's strategies, outcomes
         # and teams, the page of actions, their lead teams
         ("list", 9),
