@@ -182,6 +182,8 @@ NOT_WRITES = {
     "reporting.reminders.reminder_subject",
     "reporting.reminders.reminder_message",
     "reporting.reminders.error_words",
+    "reporting.reminders.reminders_overview",
+    "reporting.reminders.demo_emails_words",
     "actions.services.carried_timescale_error",
     "workforce.people.person_name",
     "workforce.people.person_role",
