@@ -359,3 +359,25 @@ def _datapackage(
         ],
     }
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --- The documentation --------------------------------------------------------------------------
+
+
+def fields_table() -> str:
+    """The Markdown table of `PUBLIC_ACTION_FIELDS` that docs/open-data.md holds (a test keeps
+    the two the same): each field's name, title, type and meaning."""
+    lines = ["| field | title | type | what it means |", "| --- | --- | --- | --- |"]
+    for public_field in PUBLIC_ACTION_FIELDS:
+        kind = public_field.type
+        if public_field.type == "boolean":
+            kind = f"boolean ({YES} or {NO})"
+        elif public_field.type == "date":
+            kind = "date (YYYY-MM-DD)"
+        elif "enum" in public_field.constraints:
+            kind = f"text: one of {', '.join(public_field.constraints['enum'])}"
+        else:
+            kind = "text"
+        description = public_field.description.replace("|", "\\|")
+        lines.append(f"| `{public_field.name}` | {public_field.title} | {kind} | {description} |")
+    return "\n".join(lines) + "\n"

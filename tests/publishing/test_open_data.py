@@ -4,6 +4,7 @@ counts as the page and the DMT report; formula-like text is written as text."""
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from publishing.public_data import (
     LICENCE_TITLE,
     PACKAGE_NAME,
     action_rows,
+    fields_table,
     public_snapshot,
 )
 from reporting import selectors as action_selectors
@@ -155,3 +157,12 @@ def test_formula_like_text_is_written_as_text(timeline, folder):
 def test_the_same_snapshot_gives_the_same_bytes(timeline):
     assert files_of(snapshot_of(timeline)) == files_of(snapshot_of(timeline))
     assert files_of(snapshot_of(timeline), version=2)[CSV_NAME] == files_of(snapshot_of(timeline))[CSV_NAME]
+
+
+def test_the_documentation_lists_the_fields_as_the_schema_does():
+    """docs/open-data.md holds the table `fields_table()` makes from PUBLIC_ACTION_FIELDS: a
+    field added, renamed or redescribed must be documented (paste the table printed here)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "open-data.md").read_text()
+    start, end = "<!-- fields: generated from PUBLIC_ACTION_FIELDS -->\n", "<!-- /fields -->"
+    documented = doc.split(start, 1)[1].split(end, 1)[0]
+    assert documented == fields_table(), f"Replace the table in docs/open-data.md with:\n{fields_table()}"
