@@ -72,7 +72,7 @@ class _Label:
 
 
 def _by_word(pairs) -> dict[str, int]:
-    return {word: count for word, count in pairs}
+    return dict(pairs)
 
 
 def headline_counts(snapshot: Mapping) -> _Counts:

@@ -77,7 +77,9 @@ def _publishable(period: ReportingPeriod) -> None:
     if period.is_open:
         raise ValidationError(f"{period} is open: close it and record its sign-off before publishing it.", code="open")
     if not period.is_signed_off:
-        raise ValidationError(f"{period} is not signed off: record who at DMT approved it first.", code="not_signed_off")
+        raise ValidationError(
+            f"{period} is not signed off: record who at DMT approved it first.", code="not_signed_off"
+        )
 
 
 def _links(slug: str, quarter: str, number: int) -> dict[str, str]:
@@ -129,9 +131,7 @@ def report_preview(*, period: ReportingPeriod, user, name: str = PublishedFile.P
     return files[name]
 
 
-def _version_create(
-    *, period: ReportingPeriod, user, reason: str, published_at: datetime | None
-) -> PublishedVersion:
+def _version_create(*, period: ReportingPeriod, user, reason: str, published_at: datetime | None) -> PublishedVersion:
     """Take the snapshot, draw and make every file from it once, and keep them as the next
     version of the quarter's publication (made at the first). Called under the quarter's lock."""
     publication = Publication.objects.select_for_update().filter(period=period).first()
@@ -262,4 +262,3 @@ def commentary_release(*, period: ReportingPeriod, action: Action, user) -> None
         if not deleted:
             raise ValidationError(f"Action {action.reference}'s commentary is not withheld.", code="not_withheld")
         data_version.changed()
-

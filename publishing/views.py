@@ -36,10 +36,17 @@ def quarter(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
     period, _ = planner_period(request, strategy, quarter)
     publication = Publication.objects.filter(period=period).select_related("withdrawn_by").first()
     versions = (
-        list(publication.versions.select_related("published_by").only(
-            "number", "published_at", "reason", "publication_id", "published_by__first_name",
-            "published_by__last_name", "published_by__username",
-        ))
+        list(
+            publication.versions.select_related("published_by").only(
+                "number",
+                "published_at",
+                "reason",
+                "publication_id",
+                "published_by__first_name",
+                "published_by__last_name",
+                "published_by__username",
+            )
+        )
         if publication
         else []
     )
@@ -97,7 +104,9 @@ def publish(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
         version = services.report_publish(period=period, user=request.user)
     except ValidationError as error:
         return _refused(request, period, error)
-    messages.success(request, f"{period.label} is published, at {request.build_absolute_uri(version.publication.get_absolute_url())}")
+    messages.success(
+        request, f"{period.label} is published, at {request.build_absolute_uri(version.publication.get_absolute_url())}"
+    )
     return redirect(_page_url(period))
 
 
