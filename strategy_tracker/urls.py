@@ -23,6 +23,9 @@ urlpatterns = [
     path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # Published reports, read without signing in; and the planners' pages that publish them.
+    path("published/", include("publishing.public_urls")),
+    path("publishing/", include("publishing.urls")),
     path("", start, name="start"),
     path("", include("reporting.urls")),
 ]
