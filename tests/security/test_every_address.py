@@ -13,6 +13,7 @@ forgot its check would answer 200 rather than 404. A pattern the walk cannot fil
 test by name: a new parameter must be taught here.
 """
 
+import datetime
 import re
 from urllib.parse import urlsplit
 
@@ -30,10 +31,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
 from actions.models import Action
+from publishing import services as publishing_services
+from publishing.models import PublishedFile
+from publishing.public_views import SERVED_FILES
 from reporting import services
 from reporting.models import DmtDecision, Reminder
 from tests import factories
 from workforce.models import Directorate, ServiceArea, TeamMembership, WorkforceFigure
+from workforce.roles import DMT
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +155,13 @@ class World:
         DmtDecision.objects.create(update=self.update, outcome="agreed", decided_by=planner)
         self.reminder = Reminder.objects.create(period=self.period, recipient=planner, sent_by=planner)
         self.period = services.period_close(period=self.period, user=planner)
+        # Signed off, published and corrected: version 2 is the newest, version 1 still served.
+        approver = factories.UserFactory(username="approver", groups=[DMT])
+        services.period_sign_off(
+            period=self.period, user=planner, approver=approver, approved_on=datetime.date(2017, 1, 25)
+        )
+        publishing_services.report_publish(period=self.period, user=planner)
+        self.version = publishing_services.report_correct(period=self.period, user=planner, reason="A correction")
         AccessAttempt.objects.create(username="x", ip_address="127.0.0.1", user_agent="t", failures_since_start=1)
         AccessLog.objects.create(username="x", ip_address="127.0.0.1", user_agent="t")
         AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1", user_agent="t")
@@ -160,6 +172,8 @@ class World:
         def values(name: str) -> list[str]:
             if namespace == "admin":
                 return self._admin_values(name, admin_model)
+            if namespace == PUBLIC_NAMESPACE:
+                return self._published_values(name)
             by_name = {
                 "pk": [self.action.pk],
                 "strategy": [self.strategy.slug],
@@ -168,6 +182,7 @@ class World:
                 "reminder": [self.reminder.pk],
                 "update": [self.update.pk],
                 "action": [self.action.pk],
+                "name": [PublishedFile.PAGE, *sorted(SERVED_FILES)],  # a file of the planner's preview
                 "uidb64": [urlsafe_base64_encode(force_bytes(self.planner.pk))],
                 "token": [default_token_generator.make_token(self.planner)],
             }
@@ -176,6 +191,19 @@ class World:
             return [str(value) for value in by_name[name]]
 
         return values
+
+    def _published_values(self, name: str) -> list[str]:
+        """A published report's address: its strategy, its quarter ("2016-q3"), each of its
+        versions and each file kept beside a version's page."""
+        by_name = {
+            "slug": [self.strategy.slug],
+            "quarter": [publishing_services.public_quarter_slug(self.period)],
+            "number": [1, self.version.number],
+            "name": sorted(SERVED_FILES),
+        }
+        if name not in by_name:
+            raise AssertionError(f"No value to fill the parameter {name!r} of the published reports with")
+        return [str(value) for value in by_name[name]]
 
     def _admin_values(self, name: str, model) -> list[str]:
         if name == "app_label":
@@ -233,6 +261,17 @@ def test_the_walk_fills_every_pattern(world):
     walked = {pattern for _name, pattern, _address in found}
     assert walked == {describe(chain) for chain in patterns()}
     assert len(walked) > 150  # the admin's addresses among them
+    published = sorted(address for name, _pattern, address in found if is_public(name))
+    version = world.version.number
+    assert published == sorted(
+        [
+            "/published/",
+            "/published/feed.atom",
+            f"/published/{world.strategy.slug}/2016-q3/",
+            *(f"/published/{world.strategy.slug}/2016-q3/v{n}/" for n in (1, version)),
+            *(f"/published/{world.strategy.slug}/2016-q3/v{n}/{f}" for n in (1, version) for f in SERVED_FILES),
+        ]
+    )
 
 
 def anonymous_problems(world, method: str) -> list[str]:
@@ -246,6 +285,8 @@ def anonymous_problems(world, method: str) -> list[str]:
         if is_public(name):
             if method == "get" and (response.status_code != 200 or "public" not in cache_control(response)):
                 wrong.append(f"GET {address} ({name}): {response.status_code}, {response.get('Cache-Control')}")
+            if response.cookies:  # a CDN keeps no response that sets a cookie
+                wrong.append(f"{method.upper()} {address} ({name}) sets cookies {sorted(response.cookies)}")
             if method == "post" and response.status_code not in (403, 405):
                 wrong.append(f"POST {address} ({name}): {response.status_code}")
             continue
