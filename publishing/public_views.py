@@ -125,7 +125,7 @@ def version(request: HttpRequest, slug: str, quarter: str, number: int) -> HttpR
     if publication.is_withdrawn:
         return _withdrawn(request, publication)
     content = bytes(kept.content)
-    latest = publication.versions.only("number", "published_at").order_by("-number").first()
+    latest = publication.versions.only("number", "published_at", "publication_id").order_by("-number").first()
     if latest is not None and latest.number != number:
         notice = render_to_string("publishing/_later_version.html", {"latest": latest, "publication": publication})
         content = pages.with_notice(content, notice)

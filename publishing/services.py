@@ -92,7 +92,7 @@ def _links(slug: str, quarter: str, number: int) -> dict[str, str]:
 def _earlier(publication: Publication | None) -> list[pages.EarlierVersion]:
     if publication is None:
         return []
-    versions = publication.versions.only("number", "published_at").order_by("-number")
+    versions = publication.versions.only("number", "published_at", "publication_id").order_by("-number")
     return [pages.EarlierVersion(v.number, v.published_at, v.get_absolute_url()) for v in versions]
 
 

@@ -62,10 +62,17 @@ class RemindersSendForm(forms.Form):
     )
 
 
+class _ApproverField(forms.ModelChoiceField):
+    """DMT's members, each by their name."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
+
+
 class PeriodSignOffForm(forms.Form):
     """Who at DMT approved the quarter's report, and on what day (the service checks both)."""
 
-    approver = forms.ModelChoiceField(
+    approver: forms.ModelChoiceField = _ApproverField(
         label="Who approved the report?",
         queryset=None,
         widget=forms.RadioSelect,
@@ -76,14 +83,11 @@ class PeriodSignOffForm(forms.Form):
     approved_on = DateInputField(
         label="When did DMT approve it?",
         help_text="For example, 25 1 2017",
-        error_messages={"required": "Enter the date DMT approved the report"},
     )
 
     def __init__(self, *args, approvers, submit: str, **kwargs):
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["approver"])
-        field.queryset = approvers
-        field.label_from_instance = person_name
+        cast(forms.ModelChoiceField, self.fields["approver"]).queryset = approvers
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.legend_size = Size.MEDIUM

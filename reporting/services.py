@@ -16,8 +16,8 @@ from actions.permissions import can_edit_action
 from reporting import selectors
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
 from strategy_tracker import data_version
-from workforce.quarters import Quarter
 from workforce.people import person_name
+from workforce.quarters import Quarter
 from workforce.roles import DMT, planner_required
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from publishing.public_data import CSV_NAME, JSON_NAME, PACKAGE_NAME, open_data_files
 from tests.dashboard.conftest import timeline  # noqa: F401  (the data, re-used)
+from tests.publishing.published import approver, ready  # noqa: F401  (a quarter signed off, ready to publish)
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 PUBLISHED_AT = datetime.datetime(2017, 2, 3, 10, 30, tzinfo=datetime.UTC)

@@ -13,8 +13,6 @@ from publishing.models import Publication, PublishedFile, PublishedVersion, With
 from reporting import services as reporting_services
 from strategy_tracker import data_version
 from tests import factories
-from tests.dashboard.conftest import timeline  # noqa: F401  (the data, re-used)
-from tests.publishing.published import approver, ready  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +50,14 @@ def test_publishing_keeps_the_page_the_pdf_the_open_data_and_the_snapshot(ready,
     assert (version.number, version.published_by, version.reason) == (1, planner, "")
     assert version.publication.get_absolute_url() == ADDRESS
     files = {f.name: bytes(f.content) for f in version.files.all()}
-    assert set(files) == {"index.html", "report.pdf", "actions.csv", "actions.json", "datapackage.json", "snapshot.json"}
+    assert set(files) == {
+        "index.html",
+        "report.pdf",
+        "actions.csv",
+        "actions.json",
+        "datapackage.json",
+        "snapshot.json",
+    }
     assert files["report.pdf"].startswith(b"%PDF")
     snapshot = json.loads(files["snapshot.json"])
     assert snapshot["quarter"]["label"] == "Q3 2016/17"
@@ -95,9 +100,7 @@ def test_a_correction_needs_the_quarter_signed_off_again_after_reopening(ready, 
     reporting_services.period_close(period=period, user=planner)
     with pytest.raises(ValidationError, match="not signed off"):
         services.report_correct(period=period, user=planner, reason="corrected the status of 2.1.3")
-    reporting_services.period_sign_off(
-        period=period, user=planner, approver=approver, approved_on=timezone.localdate()
-    )
+    reporting_services.period_sign_off(period=period, user=planner, approver=approver, approved_on=timezone.localdate())
     assert services.report_correct(period=period, user=planner, reason="corrected the status of 2.1.3").number == 2
 
 

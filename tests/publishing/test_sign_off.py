@@ -11,8 +11,7 @@ from django.urls import reverse
 from reporting import services
 from reporting.models import PeriodEvent, ReportingPeriod
 from tests import factories
-from tests.dashboard.conftest import timeline  # noqa: F401  (the data, re-used)
-from tests.publishing.published import APPROVED_ON, approver, ready  # noqa: F401
+from tests.publishing.published import APPROVED_ON
 from workforce.roles import MANAGER
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +41,12 @@ def test_an_open_quarter_cannot_be_signed_off(timeline, planner, approver):
     [
         ("manager", APPROVED_ON, "approver", "Select the DMT member who approved the report"),
         ("inactive", APPROVED_ON, "approver", "Select the DMT member who approved the report"),
-        ("dmt", datetime.date(2016, 9, 29), "approved_on", "The date must be after Q2 2016/17 ended, on 30 September 2016"),
+        (
+            "dmt",
+            datetime.date(2016, 9, 29),
+            "approved_on",
+            "The date must be after Q2 2016/17 ended, on 30 September 2016",
+        ),
         ("dmt", datetime.date(2999, 1, 1), "approved_on", "The date must be today or in the past"),
     ],
 )
