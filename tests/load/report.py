@@ -28,6 +28,7 @@ import os
 import re
 import sys
 from collections import Counter
+from datetime import datetime
 
 import psycopg2
 
@@ -83,6 +84,38 @@ def saved_tokens(database_url: str, run: str) -> dict[str, set[int]]:
     return found
 
 
+# A line of the servers' access log (scripts/gunicorn.conf.py's access_log_format): when, the
+# request line, the status, the bytes and the time the server took.
+ACCESS_LINE = re.compile(
+    r'\[(?P<at>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d+) \S+ (?P<ms>\d+)ms'
+)
+
+
+def server_times(paths: list[str], first: float, last: float) -> dict[str, list[float]]:
+    """The time the servers took, from their access logs, for the requests of the run (begun
+    between `first` and `last`, to the second): {"published": [...], "others": [...]}, the
+    others being pages (neither the sign-in POST nor a PDF). On a shared machine this is
+    the servers' own work, without the wait in the queue for a free worker."""
+    times: dict[str, list[float]] = {"published": [], "others": []}
+    for path in paths:
+        with open(path, encoding="utf-8") as log:
+            for line in log:
+                match = ACCESS_LINE.search(line)
+                if not match:
+                    continue
+                at = datetime.strptime(match["at"], "%d/%b/%Y:%H:%M:%S %z").timestamp()
+                if not (int(first) <= at <= last):
+                    continue
+                request_path = match["path"]
+                if request_path.startswith("/published/"):
+                    times["published"].append(float(match["ms"]))
+                elif not request_path.endswith(".pdf") and not (
+                    match["method"] == "POST" and request_path.startswith("/accounts/login")
+                ):
+                    times["others"].append(float(match["ms"]))
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results")
@@ -93,6 +126,7 @@ def main() -> int:
     parser.add_argument("--baseline", help="the quiet run's results: the others' page p95 must stay within twice it")
     parser.add_argument("--published-p95", type=float, help="goal for published pages' 95th percentile, ms")
     parser.add_argument("--compare", help="the load run's results, whose page p95 is printed beside (public run)")
+    parser.add_argument("--access-log", action="append", default=[], help="a server's access log (repeatable)")
     args = parser.parse_args()
 
     with open(args.results, encoding="utf-8") as data:
@@ -224,6 +258,12 @@ def main() -> int:
             with open(args.compare, encoding="utf-8") as data:
                 quiet_p95 = percentile(working_pages(json.load(data)["requests"])[0], 0.95)
             print(f"  the others' pages: p95 {page_p95:.0f} ms beside the readers, {quiet_p95:.0f} ms in the load run")
+    if args.access_log:
+        server = server_times(args.access_log, first, last)
+        print(
+            f"time in the servers (access logs, without the wait for a worker): "
+            f"published pages {timing(server['published'])}; the others' pages {timing(server['others'])}"
+        )
     print(f"pages while users were signing in (the first {signed_in_by - first:.0f} s): {timing(arriving)}")
     print(f"pages over the whole run: {timing(pages)}")
     print(f"sign in (password hashing): {timing(sign_ins)}")

@@ -120,3 +120,18 @@ def test_published_pages_over_their_goal_are_missed(public_run):
     # The others' pages keep the load run's goal.
     out = public_run(results(100), public_results(600, 50))
     assert "page p95 within goal" in out.split("GOALS MISSED")[1]
+
+
+def test_the_servers_own_time_is_read_from_their_access_logs(tmp_path):
+    """On a shared machine the wait for a worker swamps the rest: the access logs give the time
+    each request took in the server, published pages apart from the others' pages."""
+    log = tmp_path / "access.log"
+    log.write_text(
+        '127.0.0.1 [07/Dec/2026:08:05:15 +0000] "GET /published/leics/2016-q3/ HTTP/1.1" 200 9000 12ms "locust"\n'
+        '127.0.0.1 [07/Dec/2026:08:05:16 +0000] "GET /actions/ HTTP/1.1" 200 9000 140ms "locust"\n'
+        '127.0.0.1 [07/Dec/2026:08:05:16 +0000] "POST /accounts/login/ HTTP/1.1" 302 0 300ms "locust"\n'
+        '127.0.0.1 [07/Dec/2026:08:05:17 +0000] "GET /dashboard/leics/q3/report.pdf HTTP/1.1" 200 9 2000ms "x"\n'
+        '127.0.0.1 [07/Dec/2026:09:00:00 +0000] "GET /published/ HTTP/1.1" 200 9000 5ms "a later run"\n'
+    )
+    first = 1796630715.5  # 08:05:15.5 UTC on 7 December 2026: the first line's second counts
+    assert report.server_times([str(log)], first, first + 10) == {"published": [12.0], "others": [140.0]}
