@@ -58,6 +58,7 @@ from urllib.parse import urlsplit
 from locust import HttpUser, between, constant, events, task
 
 from tests.load.hostile_requests import IMPORT_MAX_ROWS, LONGEST_SEARCH, XLSX_CHOICE, largest_import
+from tests.load.published_links import FILE_LINK, FILE_NAMES, REPORT_LINK
 
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 if not HOSTS:
@@ -87,18 +88,6 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 ACTION_LINK = re.compile(r'href="/actions/(\d+)/[^"]*"')  # the action, its update form, with any query
 PDF_LINK = re.compile(r'href="(/dashboard/[^"]+/report\.pdf)"')
-# A published report's newest version (publishing/public_urls.py: /published/<slug>/2016-q3/).
-REPORT_LINK = re.compile(r'href="(/published/[a-z0-9-]+/\d{4}-q[1-4]/)"')
-# A file kept beside a version's page: its PDF and its open data.
-PUBLISHED_FILE_LINK = re.compile(
-    r'href="(/published/[a-z0-9-]+/\d{4}-q[1-4]/v\d+/(?:report\.pdf|actions\.csv|actions\.json|datapackage\.json))"'
-)
-PUBLISHED_FILE_NAMES = {
-    "report.pdf": "published PDF",
-    "actions.csv": "CSV",
-    "actions.json": "JSON",
-    "datapackage.json": "datapackage.json",
-}
 
 # Filled as the run goes; written out when locust quits.
 requests_seen: list[dict] = []
@@ -365,7 +354,7 @@ class PublicReader(HttpUser):
         if not self.reports:
             return
         with self.read(random.choice(self.reports), "report") as page:
-            files = PUBLISHED_FILE_LINK.findall(page.text or "") if page.status_code == 200 else []
+            files = FILE_LINK.findall(page.text or "") if page.status_code == 200 else []
             if not files:
                 page.failure(f"no report page with its files (status {page.status_code})")
                 return
@@ -377,7 +366,7 @@ class PublicReader(HttpUser):
         if not self.files:
             return
         path = random.choice(self.files)
-        with self.read(path, PUBLISHED_FILE_NAMES[path.rsplit("/", 1)[1]]) as kept:
+        with self.read(path, FILE_NAMES[path.rsplit("/", 1)[1]]) as kept:
             kept.success() if kept.status_code == 200 and kept.content else kept.failure(f"status {kept.status_code}")
 
     @task(1)
