@@ -185,3 +185,22 @@ def test_the_preview_is_the_page_as_it_would_be_published(ready, planner, client
     csv = client.get(reverse("publishing:preview_file", args=["leics", "q3-2016-17", "actions.csv"]))
     assert csv.status_code == 200 and b"reference,outcome," in csv.content[:40]
     assert not Publication.objects.exists(), "a preview publishes nothing"
+
+
+@pytest.mark.parametrize("more", [0, 30])
+def test_the_publishing_page_costs_the_same_queries_whatever_the_number_of_actions(
+    client, ready, planner, more, django_assert_num_queries
+):
+    period = ready["period"]
+    if more:
+        factories.bulk_actions(more, teams=[ready["team"]], periods=[period], strategy=ready["strategy"])
+    services.report_publish(period=period, user=planner)
+    for action in list(ready["actions"].values())[:3]:
+        Withholding.objects.create(period=period, action=action, reason="personal information")
+    client.force_login(planner)
+    # Session, user, the user's groups, the strategy's quarters (with who signed them off),
+    # the publication, its versions, the withheld commentaries, the updates with their actions.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("publishing:quarter", args=["leics", "q3-2016-17"]))
+    assert response.status_code == 200
+    assert len(response.context["commentaries"]) == 3 + more * 4 // 5  # every fifth bulk action has no update
