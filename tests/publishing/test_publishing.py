@@ -204,3 +204,25 @@ def test_the_publishing_page_costs_the_same_queries_whatever_the_number_of_actio
         response = client.get(reverse("publishing:quarter", args=["leics", "q3-2016-17"]))
     assert response.status_code == 200
     assert len(response.context["commentaries"]) == 3 + more * 4 // 5  # every fifth bulk action has no update
+
+
+@pytest.mark.parametrize("name", ["publish", "correct", "withdraw", "withhold", "release", "preview"])
+def test_only_planners_reach_the_publishing_pages(client, ready, dmt, name):
+    args = ["leics", "q3-2016-17"] + ([ready["actions"]["A"].pk] if name in ("withhold", "release") else [])
+    client.force_login(dmt)
+    assert client.post(reverse(f"publishing:{name}", args=args)).status_code in (403, 405)
+    assert not Publication.objects.exists() and not Withholding.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["publish", "release"])
+def test_publishing_and_releasing_take_a_post_only(client, ready, planner, name):
+    args = ["leics", "q3-2016-17"] + ([ready["actions"]["A"].pk] if name == "release" else [])
+    client.force_login(planner)
+    assert client.get(reverse(f"publishing:{name}", args=args)).status_code == 405
+
+
+def test_a_refused_publication_is_said_on_the_publishing_page(client, timeline, planner):
+    client.force_login(planner)
+    response = client.post(reverse("publishing:publish", args=["leics", "q2-2016-17"]), follow=True)
+    assert "Q2 2016/17 is not signed off: record who at DMT approved it first." in response.content.decode()
+    assert not Publication.objects.exists()
