@@ -12,21 +12,30 @@ reads: the snapshot and every open data file.
 """
 
 import datetime
+import io
 import itertools
 import json
 import os
+import re
 
+import pypdf
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actions.models import Action
+from publishing import services as publishing_services
+from publishing.models import PublishedVersion
 from publishing.public_data import open_data_files, public_snapshot
+from publishing.public_views import SERVED_FILES
 from reporting import services
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, ReportingPeriod, Status
 from tests import factories
 from workforce.quarters import Quarter
+from workforce.roles import DMT
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +99,15 @@ def person(marks: Marks, what: str):
     )
 
 
-def build(history: dict, planner) -> dict:
-    """The strategy in the database, every internal field marked; the published quarter's
-    progress and key messages left unmarked, as the public may read them."""
+def public_text(number: int) -> str:
+    """What the public may read of quarter `number` in that quarter's own report only."""
+    return f"PUBLIC-Q{number}"
+
+
+def build(history: dict, planner, *, publish: bool = False) -> dict:
+    """The strategy in the database, every internal field marked; the progress and key
+    messages of the quarters published left unmarked (`public_text`), as the public may read
+    them. With `publish`, the quarter published is closed, as publishing needs."""
     marks = Marks()
     strategy = factories.StrategyFactory(slug="published-strategy", title="Workforce Strategy 2016/17")
     outcomes = [
@@ -101,15 +116,20 @@ def build(history: dict, planner) -> dict:
     ]
     teams = {name: factories.TeamFactory(name=name) for name in PUBLIC_TEAMS}
     published = history["published"]
+    # The quarters the public reads: the one published, and those of its trend (published
+    # before it). Their texts are public, each in its own quarter's report only.
+    public_quarters = {published, *history["trend"]}
     periods = {}
     for number in history["quarters"]:
-        is_open = number == published and history["open"]
+        is_open = number == published and history["open"] and not publish
         periods[number] = factories.ReportingPeriodFactory(
             strategy=strategy,
             year=YEAR,
             number=number,
             state=ReportingPeriod.State.OPEN if is_open else ReportingPeriod.State.CLOSED,
-            key_messages="The quarter in brief." if number == published else marks(f"key messages of Q{number}"),
+            key_messages=f"Key messages {public_text(number)}"
+            if number in public_quarters
+            else marks(f"key messages of Q{number}"),
             strategic_lead=marks("strategic lead"),
         )
     if history["reopened"]:
@@ -137,14 +157,16 @@ def build(history: dict, planner) -> dict:
             if update is None:
                 continue
             status, rag = update
-            public = number == published and not spec["withheld"]
+            public = number in public_quarters and not (number == published and spec["withheld"])
             written = ProgressUpdate.objects.create(
                 action=action,
                 period=periods[number],
                 status=status,
                 rag="" if status == Status.COMPLETE else rag,
                 completed_on=Quarter(YEAR, number).start if status == Status.COMPLETE else None,
-                progress=f"Progress of action {index + 1}" if public else marks(f"progress in Q{number}"),
+                progress=f"Progress of action {index + 1}, {public_text(number)}"
+                if public
+                else marks(f"progress in Q{number}"),
                 next_steps=marks("next steps"),
                 evidence=marks("evidence"),
                 help_needed=marks("help needed from DMT"),
@@ -165,7 +187,23 @@ def build(history: dict, planner) -> dict:
         "period": ReportingPeriod.objects.get(pk=periods[published].pk),
         "trend": [periods[number] for number in history["trend"]],
         "withheld": withheld,
+        "marks": marks,
+        "actions": actions,
     }
+
+
+def assert_nothing_internal(texts: dict[str, str], *, other_quarters: list[int]) -> None:
+    """No marked text in any of `texts`, nor the public text of `other_quarters`."""
+    for name, text in texts.items():
+        flat = re.sub(r"\s+", "", text)  # a PDF's text may break a line anywhere
+        for mark in [MARK, *(public_text(number) for number in other_quarters)]:
+            assert mark not in text and mark.replace(" ", "") not in flat, (name, mark, _around(text, flat, mark))
+
+
+def _around(text: str, flat: str, mark: str) -> str:
+    where = text if mark in text else flat
+    at = where.index(mark.replace(" ", "") if mark not in text else mark)
+    return where[max(0, at - 40) : at + 80]
 
 
 def published_texts(built: dict) -> dict[str, str]:
@@ -194,11 +232,77 @@ def test_no_internal_text_is_published(planner, history):
     with transaction.atomic():
         built = build(history, planner)
         texts = published_texts(built)
-        for name, text in texts.items():
-            assert MARK not in text, (name, text[text.index(MARK) : text.index(MARK) + 80])
+        number = history["published"]
+        assert_nothing_internal(texts, other_quarters=[q for q in history["quarters"] if q != number])
         # What is public is there: each action, and the withheld ones' reason.
         for action in Action.objects.all():
             assert f'"{action.reference}"' in texts["snapshot"]
         if built["withheld"]:
             assert "Personal information" in texts["actions.csv"]
+        transaction.set_rollback(True)
+
+
+# --- Published through the product: every public page, PDF, file and the feed -------------------
+
+
+def publish(built: dict, history: dict, planner) -> dict[int, list[str]]:
+    """The trend's quarters and then the quarter itself signed off by a DMT member and
+    published, its commentaries withheld first, then corrected: {quarter: its public addresses}."""
+    period = built["period"]
+    approver = person(built["marks"], "DMT member who signed it off")
+    approver.groups.add(Group.objects.get(name=DMT))
+    quarters = {p.number: p for p in ReportingPeriod.objects.filter(strategy=period.strategy)}
+    numbers = [*(n for n in history["trend"] if n < period.number), period.number]
+    for number in numbers:
+        quarter = quarters[number]
+        services.period_sign_off(period=quarter, user=planner, approver=approver, approved_on=datetime.date(2017, 5, 2))
+        if number == period.number:
+            for action in built["actions"]:
+                if action.pk in built["withheld"]:
+                    publishing_services.commentary_withhold(
+                        period=quarter, action=action, user=planner, reason=built["withheld"][action.pk]
+                    )
+        publishing_services.report_publish(period=quarter, user=planner)
+    publishing_services.report_correct(period=period, user=planner, reason="Corrected the status of 1.1.1")
+    addresses = {}
+    for version in PublishedVersion.objects.select_related("publication"):
+        publication = version.publication
+        page = version.get_absolute_url()
+        addresses.setdefault(publication.number, [publication.get_absolute_url()])
+        addresses[publication.number] += [page, *(page + name for name in sorted(SERVED_FILES))]
+    return addresses
+
+
+def read(client, address: str) -> str:
+    response = client.get(address)
+    assert response.status_code == 200, address
+    if address.endswith(".pdf"):
+        return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    return response.content.decode("utf-8-sig")
+
+
+@settings(
+    max_examples=int(os.environ.get("PUBLIC_PROPERTY_EXAMPLES", "5")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories())
+def test_no_internal_text_is_in_any_public_page_pdf_file_or_feed(planner, history):
+    """Published through the product: the index, the feed, and every version's page, PDF and
+    open data, as anyone reads them without signing in."""
+    client = Client()
+    with transaction.atomic():
+        built = build(history, planner, publish=True)
+        addresses = publish(built, history, planner)
+        everywhere = {address: read(client, address) for address in ("/published/", "/published/feed.atom")}
+        assert_nothing_internal(everywhere, other_quarters=history["quarters"])
+        for number, quarter_addresses in addresses.items():
+            texts = {address: read(client, address) for address in quarter_addresses}
+            assert_nothing_internal(texts, other_quarters=[q for q in history["quarters"] if q != number])
+        # What is public is there: the quarter's own progress, and a withheld one's reason.
+        page = read(client, addresses[history["published"]][0])
+        assert f"Key messages {public_text(history['published'])}" in page
+        if built["withheld"]:
+            assert "Personal information" in page
         transaction.set_rollback(True)
