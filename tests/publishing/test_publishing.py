@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard import pdf_budget
 from publishing import services
 from publishing.models import Publication, PublishedFile, PublishedVersion, Withholding
 from reporting import services as reporting_services
@@ -226,3 +227,10 @@ def test_a_refused_publication_is_said_on_the_publishing_page(client, timeline, 
     response = client.post(reverse("publishing:publish", args=["leics", "q2-2016-17"]), follow=True)
     assert "Q2 2016/17 is not signed off: record who at DMT approved it first." in response.content.decode()
     assert not Publication.objects.exists()
+
+
+def test_a_pdf_past_its_budget_refuses_the_publication_and_keeps_nothing(ready, planner, monkeypatch):
+    monkeypatch.setattr(pdf_budget, "MAX_HTML_CHARACTERS", 100)
+    with pytest.raises(ValidationError, match="The report's PDF could not be made: The report is"):
+        services.report_publish(period=ready["period"], user=planner)
+    assert not Publication.objects.exists() and not PublishedFile.objects.exists()
