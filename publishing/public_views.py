@@ -149,6 +149,8 @@ class PublicationsFeed(Feed):
     feed_type = Atom1Feed
     title = "Published reports"
     subtitle = "Quarterly progress reports on the council's workforce strategies, as they are published."
+    # Atom asks for an author of the feed: the team that publishes the reports, never a person.
+    author_name = "Organisational Planning"
 
     def link(self):
         return reverse("published:index")
