@@ -16,7 +16,7 @@ from django.templatetags.static import PrefixNode
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from publishing import pages, public_data
 from publishing.models import Publication, PublishedFile, PublishedVersion
@@ -82,7 +82,7 @@ def _served(kept: PublishedFile, content: bytes, *, attachment: bool = False) ->
     return public(response)
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Every published report, by strategy, newest quarter first. Two queries whatever the
     number: the publications, and their versions' names and dates (no file is read)."""
@@ -108,7 +108,7 @@ def _versions_listed(lookup: str) -> Prefetch:
     )
 
 
-@require_GET
+@require_safe
 def report(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     """The report's newest version: its page as kept. One query."""
     kept = _file(slug, quarter, PublishedFile.PAGE, None)
@@ -117,7 +117,7 @@ def report(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     return _served(kept, bytes(kept.content))
 
 
-@require_GET
+@require_safe
 def version(request: HttpRequest, slug: str, quarter: str, number: int) -> HttpResponse:
     """One version's page as kept, with a notice above it when a later version replaces it."""
     kept = _file(slug, quarter, PublishedFile.PAGE, number)
@@ -132,7 +132,7 @@ def version(request: HttpRequest, slug: str, quarter: str, number: int) -> HttpR
     return _served(kept, content)
 
 
-@require_GET
+@require_safe
 def version_file(request: HttpRequest, slug: str, quarter: str, number: int, name: str) -> HttpResponse:
     """One of a version's files as kept: its PDF or its open data. One query."""
     if name not in SERVED_FILES:
@@ -149,6 +149,8 @@ class PublicationsFeed(Feed):
     feed_type = Atom1Feed
     title = "Published reports"
     subtitle = "Quarterly progress reports on the council's workforce strategies, as they are published."
+    # Atom asks for an author of the feed: the team that publishes the reports, never a person.
+    author_name = "Organisational Planning"
 
     def link(self):
         return reverse("published:index")
@@ -192,6 +194,6 @@ class PublicationsFeed(Feed):
 _feed = PublicationsFeed()
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest) -> HttpResponse:
     return public(_feed(request))

@@ -124,11 +124,19 @@ def report_preview(*, period: ReportingPeriod, user, name: str = PublishedFile.P
     if name == PublishedFile.PAGE:
         return pages.report_page(snapshot, facts).encode()
     if name == PDF_NAME:
-        return pages.report_pdf(snapshot, facts)
+        return _pdf(snapshot, facts)
     files = public_data.open_data_files(
         snapshot, version=number, published_at=facts.published_at, licence_url=pages.OGL_URL
     )
     return files[name]
+
+
+def _pdf(snapshot: dict, facts: pages.VersionFacts) -> bytes:
+    """The report's PDF; ValidationError, saying why, past the PDF budget (dashboard.pdf_budget)."""
+    try:
+        return pages.report_pdf(snapshot, facts)
+    except pdf_budget.PdfTooLarge as refusal:
+        raise ValidationError(f"The report's PDF could not be made: {refusal}", code="pdf_too_large") from refusal
 
 
 def _version_create(*, period: ReportingPeriod, user, reason: str, published_at: datetime | None) -> PublishedVersion:
@@ -153,13 +161,9 @@ def _version_create(*, period: ReportingPeriod, user, reason: str, published_at:
         links=_links(publication.slug, publication.quarter_slug, number),
     )
     snapshot = snapshot_take(period)
-    try:
-        pdf = pages.report_pdf(snapshot, facts)
-    except pdf_budget.PdfTooLarge as refusal:
-        raise ValidationError(f"The report's PDF could not be made: {refusal}", code="pdf_too_large") from refusal
     files = {
         PublishedFile.PAGE: pages.report_page(snapshot, facts).encode(),
-        PDF_NAME: pdf,
+        PDF_NAME: _pdf(snapshot, facts),
         **public_data.open_data_files(snapshot, version=number, published_at=when, licence_url=pages.OGL_URL),
         SNAPSHOT_NAME: json.dumps(snapshot, ensure_ascii=False, indent=2, sort_keys=True).encode(),
     }

@@ -164,7 +164,20 @@ def test_anyone_reads_the_published_reports_without_signing_in(page, live_server
     assert "Children's Workforce Strategy 2016/17: progress report, Q3 2016/17 (version 2)" in titles
 
 
-def test_the_public_pages_have_no_pa11y_errors(live_server, published, tmp_path):
-    for url in ("/published/", ADDRESS, ADDRESS + "v1/"):
-        errors = pa11y_errors(live_server, tmp_path, url, username=None)
+def test_the_public_and_publishing_pages_have_no_pa11y_errors(live_server, published, tmp_path):
+    action = published["actions"]["A"].pk
+    pages = [
+        *((url, None) for url in ("/published/", ADDRESS, ADDRESS + "v1/")),
+        *(
+            (url, "planner")
+            for url in (
+                "/publishing/leics/q3-2016-17/",
+                f"/publishing/leics/q3-2016-17/withhold/{action}/",
+                "/publishing/leics/q3-2016-17/correct/",
+                "/returns/leics/q3-2016-17/sign-off/",
+            )
+        ),
+    ]
+    for url, username in pages:
+        errors = pa11y_errors(live_server, tmp_path, url, username=username)
         assert not errors, f"{url}:\n{pa11y_report(errors)}"

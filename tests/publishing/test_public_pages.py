@@ -151,6 +151,7 @@ def test_the_feed_lists_each_version_and_leaves_out_withdrawn_reports(client, pu
         "Children's Workforce Strategy 2016/17: progress report, Q3 2016/17",
     ]
     assert entries[0].find(f"{ATOM}link").get("href") == f"http://testserver{ADDRESS}v2/"
+    assert feed.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Organisational Planning"
     services.report_withdraw(period=published["period"], user=planner, reason="named a person")
     feed = ET.fromstring(client.get("/published/feed.atom").content)
     assert feed.findall(f"{ATOM}entry") == []

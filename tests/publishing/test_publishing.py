@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard import pdf_budget
 from publishing import services
 from publishing.models import Publication, PublishedFile, PublishedVersion, Withholding
 from reporting import services as reporting_services
@@ -185,3 +186,51 @@ def test_the_preview_is_the_page_as_it_would_be_published(ready, planner, client
     csv = client.get(reverse("publishing:preview_file", args=["leics", "q3-2016-17", "actions.csv"]))
     assert csv.status_code == 200 and b"reference,outcome," in csv.content[:40]
     assert not Publication.objects.exists(), "a preview publishes nothing"
+
+
+@pytest.mark.parametrize("more", [0, 30])
+def test_the_publishing_page_costs_the_same_queries_whatever_the_number_of_actions(
+    client, ready, planner, more, django_assert_num_queries
+):
+    period = ready["period"]
+    if more:
+        factories.bulk_actions(more, teams=[ready["team"]], periods=[period], strategy=ready["strategy"])
+    services.report_publish(period=period, user=planner)
+    for action in list(ready["actions"].values())[:3]:
+        Withholding.objects.create(period=period, action=action, reason="personal information")
+    client.force_login(planner)
+    # Session, user, the user's groups, the strategy's quarters (with who signed them off),
+    # the publication, its versions, the withheld commentaries, the updates with their actions.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("publishing:quarter", args=["leics", "q3-2016-17"]))
+    assert response.status_code == 200
+    assert len(response.context["commentaries"]) == 3 + more * 4 // 5  # every fifth bulk action has no update
+
+
+@pytest.mark.parametrize("name", ["publish", "correct", "withdraw", "withhold", "release", "preview"])
+def test_only_planners_reach_the_publishing_pages(client, ready, dmt, name):
+    args = ["leics", "q3-2016-17"] + ([ready["actions"]["A"].pk] if name in ("withhold", "release") else [])
+    client.force_login(dmt)
+    assert client.post(reverse(f"publishing:{name}", args=args)).status_code in (403, 405)
+    assert not Publication.objects.exists() and not Withholding.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["publish", "release"])
+def test_publishing_and_releasing_take_a_post_only(client, ready, planner, name):
+    args = ["leics", "q3-2016-17"] + ([ready["actions"]["A"].pk] if name == "release" else [])
+    client.force_login(planner)
+    assert client.get(reverse(f"publishing:{name}", args=args)).status_code == 405
+
+
+def test_a_refused_publication_is_said_on_the_publishing_page(client, timeline, planner):
+    client.force_login(planner)
+    response = client.post(reverse("publishing:publish", args=["leics", "q2-2016-17"]), follow=True)
+    assert "Q2 2016/17 is not signed off: record who at DMT approved it first." in response.content.decode()
+    assert not Publication.objects.exists()
+
+
+def test_a_pdf_past_its_budget_refuses_the_publication_and_keeps_nothing(ready, planner, monkeypatch):
+    monkeypatch.setattr(pdf_budget, "MAX_HTML_CHARACTERS", 100)
+    with pytest.raises(ValidationError, match="The report's PDF could not be made: The report is"):
+        services.report_publish(period=ready["period"], user=planner)
+    assert not Publication.objects.exists() and not PublishedFile.objects.exists()
