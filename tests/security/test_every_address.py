@@ -38,7 +38,7 @@ from reporting import services
 from reporting.models import DmtDecision, Reminder
 from tests import factories
 from workforce.models import Directorate, ServiceArea, TeamMembership, WorkforceFigure
-from workforce.roles import DMT
+from workforce.roles import DMT, MANAGER
 
 pytestmark = pytest.mark.django_db
 
@@ -304,11 +304,15 @@ def test_someone_not_signed_in_reaches_nothing_but_signing_in_and_the_published_
     assert not wrong, "\n".join(wrong)
 
 
-def test_no_signed_in_page_carries_cache_control_public(world, planner):
+@pytest.mark.parametrize("role", ["planner", "dmt", "manager"])
+def test_no_signed_in_page_carries_cache_control_public(world, planner, dmt, role):
+    """Signed in, whatever the role (a planner who is a superuser reaches every page), no page
+    may be kept by a shared cache, a published report's neither: every 200 is no-store, private."""
     client = Client(raise_request_exception=False)
     planner.is_superuser = True
     planner.save()
-    client.force_login(planner)
+    people = {"planner": planner, "dmt": dmt, "manager": factories.UserFactory(groups=[MANAGER], teams=[world.team])}
+    client.force_login(people[role])
     wrong = []
     for name, _pattern, address in addresses(world):
         if name in ("logout", "admin:logout"):
