@@ -2,10 +2,12 @@
 the Open Government Licence, checked by the frictionless library; the CSV gives the same
 counts as the page and the DMT report; formula-like text is written as text."""
 
+import datetime
 import json
 from collections import Counter
 from pathlib import Path
 
+import frictionless
 import pytest
 
 from dashboard.report import report_build
@@ -121,6 +123,26 @@ def test_the_csv_gives_the_counts_of_the_page_and_the_dmt_report(timeline, name)
     assert by_status[Status.CANCELLED.label] == counts.cancelled
     assert by_status["No update"] == counts.no_update
     assert sum(row["overdue"] == "Yes" for row in rows) == counts.overdue
+
+
+def test_read_through_its_data_package_the_csv_gives_the_same_counts(timeline, folder):
+    """As a tool reading the Data Package would load it: typed by the Table Schema (the
+    booleans as booleans, the dates as dates), the same counts as the snapshot's."""
+    snapshot = snapshot_of(timeline)
+    files = files_of(snapshot)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    for resource_name in ("actions", "actions-json"):
+        rows = frictionless.Package(str(folder / PACKAGE_NAME)).get_resource(resource_name).read_rows()
+        assert len(rows) == snapshot["summary"]["actions"]
+        by_status = Counter(row["status"] for row in rows)
+        assert [[word, by_status[word]] for word, _count in snapshot["summary"]["by_status"]] == snapshot["summary"][
+            "by_status"
+        ]
+        by_rag = Counter(row["rag"] for row in rows if row["rag"])
+        assert [[word, by_rag[word]] for word, _count in snapshot["summary"]["by_rag"]] == snapshot["summary"]["by_rag"]
+        assert sum(row["overdue"] is True for row in rows) == snapshot["summary"]["overdue"]
+        assert {type(row["due"]) for row in rows} == {datetime.date}
 
 
 def test_the_counts_hold_for_a_quarter_closed_and_then_changed(timeline, planner):
