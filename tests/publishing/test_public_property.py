@@ -249,7 +249,12 @@ def publish(built: dict, history: dict, planner) -> dict[int, list[str]]:
     """The trend's quarters and then the quarter itself signed off by a DMT member and
     published, its commentaries withheld first, then corrected: {quarter: its public addresses}."""
     period = built["period"]
-    approver = person(built["marks"], "DMT member who signed it off")
+    marks = built["marks"]
+    # The planner who withholds, publishes and corrects is a person too.
+    planner.username, planner.email = marks("planner").replace(" ", "-"), f"{marks('planner').replace(' ', '-')}@x.uk"
+    planner.first_name, planner.last_name = marks("planner's first name"), marks("planner's last name")
+    planner.save()
+    approver = person(marks, "DMT member who signed it off")
     approver.groups.add(Group.objects.get(name=DMT))
     quarters = {p.number: p for p in ReportingPeriod.objects.filter(strategy=period.strategy)}
     numbers = [*(n for n in history["trend"] if n < period.number), period.number]
