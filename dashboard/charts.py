@@ -6,12 +6,12 @@ The charts are drawn 360 units wide with 14-unit text and the page never shows t
 narrower than about 330 px, so their text is never under 12 px on screen, even at 375 px.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-
-from dashboard.counting import Counts
 
 WIDTH = 360
 FONT = 14
@@ -26,6 +26,16 @@ STATES = {
     "cancelled": ("#b1b4b6", "vertical"),
     "no_update": ("#ffffff", "hatch"),
 }
+
+
+class BarCounts(Protocol):
+    """What a bar is drawn from: its total and its parts (key, label, number), as `Counts` has."""
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def segments(self) -> Sequence[tuple[str, str, int]]: ...
 
 
 @dataclass
@@ -56,7 +66,7 @@ class StateShape:
     path: str
 
 
-def _segments(counts: Counts, x: float, width: float) -> list[Segment]:
+def _segments(counts: BarCounts, x: float, width: float) -> list[Segment]:
     segments = []
     for key, label, value in counts.segments:
         colour, pattern = STATES[key]
@@ -74,7 +84,7 @@ def _key_html(chart_id: str, segments: list[Segment]) -> str:
     return render_to_string("dashboard/_chart_key.html", {"chart_id": chart_id, "segments": segments})
 
 
-def stacked_chart(*, chart_id: str, title: str, bars: list[tuple[str, Counts]]) -> SafeString:
+def stacked_chart(*, chart_id: str, title: str, bars: Sequence[tuple[str, BarCounts]]) -> SafeString:
     """One bar for each (label, counts) in `bars`, each split by state, and the key after it,
     naming only the states some bar has; a bar with no actions says "No actions" instead."""
     label_width = 96

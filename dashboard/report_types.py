@@ -60,6 +60,8 @@ class ReportAction:
     # Of the outcome it is counted under (outcome_id): as reported, in a closed quarter.
     outcome_number: int = 0
     lead_names: list[str] = field(default_factory=list)
+    # The lead teams alone, without the officer: what may be published (publishing.public_data).
+    lead_team_names: list[str] = field(default_factory=list)
     decision: Decision | None = None
     previous_decision: Decision | None = None
 

@@ -23,7 +23,7 @@ from reporting.models import DmtDecision, ReportingPeriod
 from workforce.models import WorkforceFigure
 
 # The fields read from the database, in order: all of ReportAction's up to these, which come last.
-NOT_COLUMNS = ("outcome_number", "lead_names", "decision", "previous_decision")
+NOT_COLUMNS = ("outcome_number", "lead_names", "lead_team_names", "decision", "previous_decision")
 REPORT_FIELDS = [f.name for f in fields(ReportAction) if f.name not in NOT_COLUMNS]
 # The column a field is read from, where that is not the field's name: an action's outcome is
 # the one it is counted under as at the quarter (in a closed quarter, the one reported then).
@@ -56,6 +56,7 @@ def report_actions(strategy: Strategy, period: ReportingPeriod) -> list[ReportAc
         # The lead officer first, as the document names them (or their account does), then the teams.
         officer = action.lead_officer or (action.lead_officer_account or "").strip() or action.lead_officer_username
         action.lead_names = ([officer] if officer else []) + names[action.id]
+        action.lead_team_names = names[action.id]
     return actions
 
 

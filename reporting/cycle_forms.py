@@ -3,11 +3,15 @@ render them in plain GOV.UK markup."""
 
 from typing import cast
 
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from reporting.models import PeriodEvent
 from reporting.reminders import REMIND_AGAIN_AFTER
 from reporting.returns import SHOW_ALL, SHOW_MISSING
+from workforce.people import person_name
 
 
 class ReturnsFilterForm(forms.Form):
@@ -64,3 +68,35 @@ class RemindersSendForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
+
+
+class _ApproverField(forms.ModelChoiceField):
+    """DMT's members, each by their name."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
+
+
+class PeriodSignOffForm(forms.Form):
+    """Who at DMT approved the quarter's report, and on what day (the service checks both)."""
+
+    approver: forms.ModelChoiceField = _ApproverField(
+        label="Who approved the report?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="A member of the Departmental Management Team.",
+        error_messages={"required": "Select the DMT member who approved the report"},
+    )
+    approved_on = DateInputField(
+        label="When did DMT approve it?",
+        help_text="For example, 25 1 2017",
+    )
+
+    def __init__(self, *args, approvers, submit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["approver"]).queryset = approvers
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.legend_size = Size.MEDIUM
+        self.helper.layout = Layout(Field.radios("approver"), Field("approved_on"), Submit("sign_off", submit))

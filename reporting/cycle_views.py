@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reporting import reminders, returns, selectors, services
-from reporting.cycle_forms import PeriodCloseForm, PeriodReopenForm, RemindersSendForm, ReturnsFilterForm
+from reporting.cycle_forms import (
+    PeriodCloseForm,
+    PeriodReopenForm,
+    PeriodSignOffForm,
+    RemindersSendForm,
+    ReturnsFilterForm,
+)
 from reporting.models import Reminder, ReportingPeriod
 from reporting.reminders import REMIND_AGAIN_AFTER, missing_actions, reminders_overview, reminders_send
 from workforce.people import person_name
@@ -136,6 +142,49 @@ def returns_reopen(request: HttpRequest, strategy: str, quarter: str) -> HttpRes
             messages.success(request, f"{period.label} is open for updates again.")
             return redirect(_returns_url(period))
     return render(request, "reporting/reopen.html", {"period": period, "strategy": period.strategy, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def returns_sign_off(request: HttpRequest, strategy: str, quarter: str) -> HttpResponse:
+    """Record which DMT member approved the closed quarter's report, and when."""
+    period, _ = planner_period(request, strategy, quarter)
+    if period.is_open:
+        messages.info(request, f"{period.label} is open: close it before recording its sign-off.")
+        return redirect(_returns_url(period))
+    form = PeriodSignOffForm(
+        request.POST if request.method == "POST" else None,
+        approvers=services.sign_off_approvers(),
+        submit=f"Record the sign-off of {period.label}",
+        initial={"approver": period.signed_off_by_id, "approved_on": period.signed_off_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_sign_off(
+                period=period,
+                user=request.user,
+                approver=form.cleaned_data["approver"],
+                approved_on=form.cleaned_data["approved_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{period.label} is signed off: approved by {person_name(form.cleaned_data['approver'])} "
+                f"on {form.cleaned_data['approved_on']:%-d %B %Y}.",
+            )
+            return redirect(_returns_url(period))
+    return render(request, "reporting/sign_off.html", {"period": period, "strategy": period.strategy, "form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """The service's refusal on the form: each field's message beside its field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @login_required

@@ -98,6 +98,19 @@ class ReportingPeriod(models.Model):
     # When closing recorded each action's state (RecordedState); empty while open, and for a
     # quarter loaded closed, whose report reads the plan as it stands.
     states_recorded_at = models.DateTimeField("states recorded", null=True, blank=True, editable=False)
+    # Who at DMT approved the closed quarter's report, and on what day: what lets it be
+    # published (reporting.services.period_sign_off). Reopening the quarter withdraws it.
+    # PROTECT: the record of who approved a report outlives nothing it names.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="approved by",
+        help_text="The DMT member who approved the quarter's report.",
+    )
+    signed_off_on = models.DateField("approved on", null=True, blank=True)
 
     objects = PeriodManager()
 
@@ -112,6 +125,15 @@ class ReportingPeriod(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=4), name="quarter_number_1_to_4"),
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="period_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(signed_off_by__isnull=True, signed_off_on__isnull=True)
+                | models.Q(signed_off_by__isnull=False, signed_off_on__isnull=False),
+                name="sign_off_names_approver_and_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_off_by__isnull=True) | models.Q(state="closed"),
+                name="only_a_closed_quarter_is_signed_off",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +155,10 @@ class ReportingPeriod(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
 
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_by_id is not None
+
     def natural_key(self):
         return (*self.strategy.natural_key(), self.label)
 
@@ -151,6 +177,7 @@ class PeriodEvent(models.Model):
         OPENED = "opened", "Opened"
         CLOSED = "closed", "Closed"
         REOPENED = "reopened", "Reopened"
+        SIGNED_OFF = "signed_off", "Signed off"
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events", verbose_name="quarter")
     kind = models.CharField("what happened", max_length=10, choices=Kind.choices)

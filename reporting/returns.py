@@ -29,9 +29,11 @@ NO_LEAD = "none"
 
 
 def strategy_periods(strategy_slug: str) -> list[ReportingPeriod]:
-    """The strategy's quarters in date order, each with its strategy: one query."""
+    """The strategy's quarters in date order, each with its strategy and who signed it off: one query."""
     return list(
-        ReportingPeriod.objects.filter(strategy__slug=strategy_slug).select_related("strategy").order_by("start")
+        ReportingPeriod.objects.filter(strategy__slug=strategy_slug)
+        .select_related("strategy", "signed_off_by")
+        .order_by("start")
     )
 
 

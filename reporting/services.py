@@ -4,6 +4,7 @@ planners' pages, imports and the admin all call these; nothing else saves these 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Field
@@ -15,8 +16,9 @@ from actions.permissions import can_edit_action
 from reporting import selectors, words
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
 from strategy_tracker import data_version
+from workforce.people import person_name
 from workforce.quarters import Quarter
-from workforce.roles import planner_required
+from workforce.roles import DMT, planner_required
 
 
 @dataclass
@@ -281,9 +283,62 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         locked.state = ReportingPeriod.State.OPEN
         # Open again, its report reads the plan as it stands until it closes again.
         locked.states_recorded_at = None
-        locked.save(update_fields=["state", "states_recorded_at"])
+        # And what DMT approved may change: its sign-off is withdrawn (`period_sign_off`).
+        locked.signed_off_by, locked.signed_off_on = None, None
+        locked.save(update_fields=["state", "states_recorded_at", "signed_off_by", "signed_off_on"])
         RecordedState.objects.filter(period=locked).delete()
         PeriodEvent.objects.create(period=locked, kind=PeriodEvent.Kind.REOPENED, by=user, reason=reason.strip())
+        data_version.changed()
+    return locked
+
+
+# --- Sign-off: DMT approves a closed quarter's report ---------------------------------------
+
+
+def sign_off_approvers():
+    """Who may approve a quarter's report: the active DMT members, by name."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=DMT, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def period_sign_off(*, period: ReportingPeriod, user, approver, approved_on: date) -> ReportingPeriod:
+    """Record, as a planner, that `approver` (a DMT member) approved a closed quarter's report
+    on `approved_on`: what lets it be published. Recording it again replaces it; reopening
+    the quarter withdraws it (`period_reopen`).
+
+    Refuses (ValidationError) an open quarter, an approver who is not an active DMT member,
+    and a day before the quarter ended or after today."""
+    planner_required(user, "record a quarter's sign-off")
+    errors: dict[str, ValidationError] = {}
+    if approver is None or not sign_off_approvers().filter(pk=approver.pk).exists():
+        errors["approver"] = ValidationError("Select the DMT member who approved the report", code="not_dmt")
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if locked.is_open:
+            raise ValidationError(f"{locked} is open: close it before recording its sign-off.", code="open")
+        if approved_on is None:
+            errors["approved_on"] = ValidationError("Enter the date DMT approved the report", code="required")
+        elif approved_on < locked.end:
+            errors["approved_on"] = ValidationError(
+                f"The date must be after {locked} ended, on {locked.end:%-d %B %Y}", code="before_end"
+            )
+        elif approved_on > timezone.localdate():
+            errors["approved_on"] = ValidationError("The date must be today or in the past", code="future")
+        if errors:
+            raise ValidationError(errors)
+        locked.signed_off_by, locked.signed_off_on = approver, approved_on
+        locked.full_clean(exclude=["start", "end"], validate_constraints=False)
+        locked.save(update_fields=["signed_off_by", "signed_off_on"])
+        PeriodEvent.objects.create(
+            period=locked,
+            kind=PeriodEvent.Kind.SIGNED_OFF,
+            by=user,
+            reason=f"Approved by {person_name(approver)} on {approved_on:%-d %B %Y}",
+        )
         data_version.changed()
     return locked
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("returns/<slug:strategy>/<slug:quarter>/", cycle_views.returns_page, name="returns"),
     path("returns/<slug:strategy>/<slug:quarter>/close/", cycle_views.returns_close, name="returns_close"),
     path("returns/<slug:strategy>/<slug:quarter>/reopen/", cycle_views.returns_reopen, name="returns_reopen"),
+    path("returns/<slug:strategy>/<slug:quarter>/sign-off/", cycle_views.returns_sign_off, name="returns_sign_off"),
     path("returns/<slug:strategy>/<slug:quarter>/reminders/", cycle_views.returns_reminders, name="returns_reminders"),
     path(
         "returns/<slug:strategy>/<slug:quarter>/reminders/<int:reminder>/resend/",

@@ -46,6 +46,9 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # Published reports, read without signing in; and the planners' pages that publish them.
+    path("published/", include("publishing.public_urls")),
+    path("publishing/", include("publishing.urls")),
     path("", start, name="start"),
     path("", include("reporting.urls")),
 ]

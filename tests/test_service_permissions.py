@@ -21,10 +21,13 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from actions import services as action_services
 from actions import word_import, word_tables
 from actions.services import Carried
+from publishing import services as publishing_services
+from publishing.models import Publication, PublishedVersion, Withholding
 from reporting import reminders, services
 from reporting.models import RAG, DmtDecision, Reminder, ReportingPeriod, Status
 from tests import factories
@@ -38,7 +41,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["planner", "manager", "dmt", "no_role", "inactive"]
 
 # The product's tables: a refused call writes none of them.
-WATCHED_APPS = {"auth", "workforce", "outcomes", "actions", "reporting"}
+WATCHED_APPS = {"auth", "workforce", "outcomes", "actions", "reporting", "publishing"}
 
 
 @pytest.fixture
@@ -74,8 +77,40 @@ def world(team):
         period=period, recipient=users["manager"], state=Reminder.State.FAILED, send_error="Connection refused"
     )
     failed.actions.set([action])
+    # Q2 of the first strategy: closed, signed off by the DMT member, its Red action's
+    # commentary withheld; and Q1, published.
+    signed = factories.ReportingPeriodFactory(
+        strategy=period.strategy,
+        year=2016,
+        number=2,
+        state=ReportingPeriod.State.CLOSED,
+        signed_off_by=users["dmt"],
+        signed_off_on=datetime.date(2016, 10, 20),
+    )
+    factories.ProgressUpdateFactory(action=action, period=signed, progress="Named a colleague")
+    factories.ProgressUpdateFactory(action=red, period=signed, progress="Going well")
+    Withholding.objects.create(period=signed, action=red, reason="personal information")
+    published = factories.ReportingPeriodFactory(
+        strategy=period.strategy,
+        year=2016,
+        number=1,
+        state=ReportingPeriod.State.CLOSED,
+        signed_off_by=users["dmt"],
+        signed_off_on=datetime.date(2016, 7, 20),
+    )
+    # Published as the service would leave it, without drawing its files (a second each).
+    publication = Publication.objects.create(period=published, slug=period.strategy.slug, year=2016, number=1)
+    PublishedVersion.objects.create(
+        publication=publication,
+        number=1,
+        published_at=timezone.now(),
+        strategy_title=period.strategy.title,
+        quarter_label=published.label,
+    )
     return {
         "group": ProviderGroup.objects.create(value="managers-group", role=MANAGER),
+        "signed": signed,
+        "published": published,
         "period": period,
         "action": action,
         "asked": asked,
@@ -121,6 +156,24 @@ WRITES: dict[str, Callable] = {
     ),
     "reporting.reminders.reminders_send": lambda w, user: reminders.reminders_send(w["period"], user=user),
     "reporting.reminders.reminder_resend": lambda w, user: reminders.reminder_resend(reminder=w["failed"], user=user),
+    "reporting.services.period_sign_off": lambda w, user: services.period_sign_off(
+        period=w["closed"], user=user, approver=w["dmt"], approved_on=datetime.date(2009, 7, 20)
+    ),
+    "publishing.services.report_publish": lambda w, user: publishing_services.report_publish(
+        period=w["signed"], user=user
+    ),
+    "publishing.services.report_correct": lambda w, user: publishing_services.report_correct(
+        period=w["published"], user=user, reason="corrected the status of 1.1.1"
+    ),
+    "publishing.services.report_withdraw": lambda w, user: publishing_services.report_withdraw(
+        period=w["published"], user=user, reason="It named a member of staff"
+    ),
+    "publishing.services.commentary_withhold": lambda w, user: publishing_services.commentary_withhold(
+        period=w["signed"], action=w["action"], user=user, reason="personal information"
+    ),
+    "publishing.services.commentary_release": lambda w, user: publishing_services.commentary_release(
+        period=w["signed"], action=w["asked"].action, user=user
+    ),
     "actions.services.action_save": _action_changed,
     "actions.services.strategy_refresh": lambda w, user: action_services.strategy_refresh(
         source=w["period"].strategy,
@@ -191,6 +244,17 @@ NOT_WRITES = {
     "workforce.people.can_manage_person",
     "workforce.people.person_records_check",  # a check other writes call; refuses, writes nothing
     "workforce.sign_in.mapped_role_and_teams",
+    "reporting.services.sign_off_approvers",
+    "publishing.services.public_quarter_slug",
+    "publishing.services.withheld_for",
+    "publishing.services.trend_periods",
+    "publishing.services.snapshot_take",
+}
+# Reads that take the acting user and refuse whoever the rule refuses, like a write.
+READS_CHECKED: dict[str, Callable] = {
+    "publishing.services.report_preview": lambda w, user: publishing_services.report_preview(
+        period=w["signed"], user=user
+    ),
 }
 # Writes no person asks for, so no person to check: what they write follows from the plan.
 # `period_states_record` records each action's state as at a closed quarter; it is called
@@ -199,7 +263,7 @@ NOT_WRITES = {
 # with what the planners' mapping gives their groups: nobody is signed in yet to check.
 NO_USER = {"reporting.services.period_states_record", "workforce.sign_in.person_sign_in"}
 
-SERVICE_MODULES: list[ModuleType] = [services, reminders, action_services, people, sign_in]
+SERVICE_MODULES: list[ModuleType] = [services, reminders, action_services, people, sign_in, publishing_services]
 
 
 def snapshot() -> dict:
@@ -220,7 +284,7 @@ def test_every_write_service_is_walked():
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and not name.startswith("_")
     }
-    walked = {name for name in WRITES if not name.startswith("actions.word_import.")}
+    walked = {name for name in WRITES if not name.startswith("actions.word_import.")} | set(READS_CHECKED)
     assert public - NOT_WRITES - NO_USER == walked, "a public service function is neither walked nor named a read"
     for name in WRITES:
         module, function = name.rsplit(".", 1)
@@ -269,3 +333,13 @@ def test_the_scheduled_job_sends_reminders_recorded_as_sent_by_nobody(world, dja
         result = reminders.reminders_send(world["period"], user=SCHEDULED_JOB)
     assert [plan.recipient for plan in result.sent] == [world["manager"]]
     assert Reminder.objects.get(state=Reminder.State.SENT).sent_by is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("read", READS_CHECKED)
+def test_each_checked_read_refuses_whoever_the_rule_refuses(read, role, world):
+    if role == "planner":
+        assert READS_CHECKED[read](world, world[role])
+        return
+    with pytest.raises(PermissionDenied):
+        READS_CHECKED[read](world, world[role])

@@ -20,8 +20,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SIGN_IN = "/accounts/login/"
 
 
-def pa11y_errors(live_server, tmp_path, url: str, *, username: str, steps: list[str] = ()) -> list[dict]:
-    """pa11y's errors for `url`, signed in as `username` first, after doing `steps` there."""
+def pa11y_errors(live_server, tmp_path, url: str, *, username: str | None, steps: list[str] = ()) -> list[dict]:
+    """pa11y's errors for `url`, signed in as `username` first (None: as anyone, not signed
+    in), after doing `steps` there."""
     if not PA11Y.exists():
         pytest.fail("pa11y is not installed: run scripts/pa11y-install (needs Node.js 20 or later and npm)")
     config = {
@@ -36,12 +37,21 @@ def pa11y_errors(live_server, tmp_path, url: str, *, username: str, steps: list[
             f"wait for path to not be {SIGN_IN}",
             f"navigate to {live_server.url}{url}",
             *steps,
-        ],
+        ]
+        if username
+        else list(steps),
     }
     config_file = tmp_path / "pa11y.json"
     config_file.write_text(json.dumps(config))
     result = subprocess.run(  # noqa: S603  (our own installed tool, arguments we build)
-        [str(PA11Y), "--config", str(config_file), "--reporter", "json", f"{live_server.url}{SIGN_IN}"],
+        [
+            str(PA11Y),
+            "--config",
+            str(config_file),
+            "--reporter",
+            "json",
+            f"{live_server.url}{SIGN_IN if username else url}",
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -31,12 +31,19 @@ signs in as an account of their own (LOADTEST_DMT-1, -2, …, made by scripts/lo
 people do, so that the pace applies to one person, not to everyone sharing a demo account;
 the hostile DMT clients share LOADTEST_DMT itself, as one person with two tabs.
 
+With LOADTEST_READERS=N (the public run), N anonymous readers join them: councillors and
+residents reading the published reports without signing in (publishing/public_views.py).
+Each opens the index of published reports, then reads reports' pages, a version's PDF and
+open data, and the Atom feed, waiting one to five seconds between requests, as the others do.
+Their requests are reported under "published: …", against their own goal.
+
 Environment: LOADTEST_HOSTS (comma-separated base URLs), LOADTEST_RESULTS (where to write
 the requests and acknowledgements, JSON), LOADTEST_RUN (a label put in every token),
 LOADTEST_PASSWORD (the demo password), LOADTEST_HOSTILE (1 for the hostile clients),
 LOADTEST_HOSTILE_WAIT (seconds each waits between requests: 0), LOADTEST_IMPORT_ROWS (500,
 as IMPORT_MAX_ROWS), LOADTEST_PLANNER (planner), LOADTEST_DMT (dmt), LOADTEST_DMT_ACCOUNTS
-(how many DMT accounts scripts/loadtest made: 12; 0 to share LOADTEST_DMT).
+(how many DMT accounts scripts/loadtest made: 12; 0 to share LOADTEST_DMT), LOADTEST_READERS
+(anonymous readers of the published reports: 0).
 """
 
 import itertools
@@ -51,6 +58,7 @@ from urllib.parse import urlsplit
 from locust import HttpUser, between, constant, events, task
 
 from tests.load.hostile_requests import IMPORT_MAX_ROWS, LONGEST_SEARCH, XLSX_CHOICE, largest_import
+from tests.load.published_links import FILE_LINK, FILE_NAMES, REPORT_LINK
 
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 if not HOSTS:
@@ -67,11 +75,13 @@ _dmt_numbers = itertools.count()
 HOSTILE = os.environ.get("LOADTEST_HOSTILE", "") == "1"
 HOSTILE_WAIT = float(os.environ.get("LOADTEST_HOSTILE_WAIT", "0"))
 IMPORT_ROWS = int(os.environ.get("LOADTEST_IMPORT_ROWS", IMPORT_MAX_ROWS))
+READERS = int(os.environ.get("LOADTEST_READERS", "0"))
 
 # The names requests are reported under, and which are pages for the latency goal.
 SIGN_IN = "sign in (POST)"
 PDF = "PDF report pack"
 HOSTILE_PREFIX = "hostile: "
+PUBLISHED_PREFIX = "published: "
 NOT_PAGES = {SIGN_IN, PDF}
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -115,6 +125,8 @@ def is_paced(response) -> bool:
 def _kind(name: str) -> str:
     if name.startswith(HOSTILE_PREFIX):
         return "hostile"
+    if name.startswith(PUBLISHED_PREFIX):
+        return "published"
     return "pdf" if name == PDF else "sign_in" if name == SIGN_IN else "page"
 
 
@@ -302,6 +314,66 @@ class DmtMember(SignedInUser):
                 report.success()
             else:
                 report.failure(f"no PDF (status {report.status_code})")
+
+
+# The anonymous readers of published reports (LOADTEST_READERS=N) ----------------------------
+
+
+class PublicReader(HttpUser):
+    """Someone reading the published reports without signing in: the index first, then the
+    reports' pages most, a version's PDF or open data, and now and then the Atom feed."""
+
+    abstract = not READERS
+    fixed_count = READERS
+    wait_time = between(1, 5)
+    host = HOSTS[0]
+
+    def url(self, path: str) -> str:
+        return random.choice(HOSTS) + path
+
+    def read(self, path: str, name: str):
+        return self.client.get(self.url(path), name=PUBLISHED_PREFIX + name, timeout=TIMEOUT, catch_response=True)
+
+    def on_start(self):
+        self.reports: list[str] = []
+        self.files: list[str] = []
+        self.index()
+
+    @task(1)
+    def index(self):
+        with self.read("/published/", "index") as page:
+            reports = sorted(set(REPORT_LINK.findall(page.text or ""))) if page.status_code == 200 else []
+            if not reports:
+                page.failure(f"no published report listed (status {page.status_code})")
+                return
+            self.reports = reports
+            page.success()
+
+    @task(6)
+    def report(self):
+        if not self.reports:
+            return
+        with self.read(random.choice(self.reports), "report") as page:
+            files = FILE_LINK.findall(page.text or "") if page.status_code == 200 else []
+            if not files:
+                page.failure(f"no report page with its files (status {page.status_code})")
+                return
+            self.files = files
+            page.success()
+
+    @task(2)
+    def file(self):
+        if not self.files:
+            return
+        path = random.choice(self.files)
+        with self.read(path, FILE_NAMES[path.rsplit("/", 1)[1]]) as kept:
+            kept.success() if kept.status_code == 200 and kept.content else kept.failure(f"status {kept.status_code}")
+
+    @task(1)
+    def feed(self):
+        with self.read("/published/feed.atom", "feed") as feed:
+            ok = feed.status_code == 200 and "<feed" in (feed.text or "")
+            feed.success() if ok else feed.failure(f"no feed (status {feed.status_code})")
 
 
 # The hostile clients (LOADTEST_HOSTILE=1) ---------------------------------------------------

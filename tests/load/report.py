@@ -3,6 +3,7 @@
     report.py RESULTS.json [--cpu CPU.json] [--page-p95 500]
     report.py RESULTS.json --outage OUTAGE.json [--grace 5]
     report.py RESULTS.json --baseline QUIET.json [--cpu CPU.json]     # the hostile run
+    report.py RESULTS.json --published-p95 100 [--compare QUIET.json]   # the public run
 
 Reads the requests and acknowledged saves the locust file wrote, and the database at
 DATABASE_URL: every acknowledged save must be there, in the progress updates' history (each
@@ -13,8 +14,11 @@ database was stopped and started again), failures are allowed only while it was 
 for --grace seconds after, and must be the site's own 503 page; every server must answer
 again after. With --baseline (the hostile run, where five clients send the most expensive
 requests), the others' pages must be within twice the quiet run's 95th percentile, and the
-others must have no failures; the hostile clients' own requests are reported apart. Prints a
-summary; exits 1 if a goal is missed.
+others must have no failures; the hostile clients' own requests are reported apart. With
+--published-p95 (the public run, where anonymous readers read the published reports beside
+everyone else), the published pages' 95th percentile once every user has signed in must be
+within it, and the others' pages within --page-p95 as in the load run; --compare names the
+load run, whose page p95 is printed beside. Prints a summary; exits 1 if a goal is missed.
 """
 
 import argparse
@@ -24,6 +28,7 @@ import os
 import re
 import sys
 from collections import Counter
+from datetime import datetime
 
 import psycopg2
 
@@ -79,6 +84,38 @@ def saved_tokens(database_url: str, run: str) -> dict[str, set[int]]:
     return found
 
 
+# A line of the servers' access log (scripts/gunicorn.conf.py's access_log_format): when, the
+# request line, the status, the bytes and the time the server took.
+ACCESS_LINE = re.compile(
+    r'\[(?P<at>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d+) \S+ (?P<ms>\d+)ms'
+)
+
+
+def server_times(paths: list[str], first: float, last: float) -> dict[str, list[float]]:
+    """The time the servers took, from their access logs, for the requests of the run (begun
+    between `first` and `last`, to the second): {"published": [...], "others": [...]}, the
+    others being pages (neither the sign-in POST nor a PDF). On a shared machine this is
+    the servers' own work, without the wait in the queue for a free worker."""
+    times: dict[str, list[float]] = {"published": [], "others": []}
+    for path in paths:
+        with open(path, encoding="utf-8") as log:
+            for line in log:
+                match = ACCESS_LINE.search(line)
+                if not match:
+                    continue
+                at = datetime.strptime(match["at"], "%d/%b/%Y:%H:%M:%S %z").timestamp()
+                if not (int(first) <= at <= last):
+                    continue
+                request_path = match["path"]
+                if request_path.startswith("/published/"):
+                    times["published"].append(float(match["ms"]))
+                elif not request_path.endswith(".pdf") and not (
+                    match["method"] == "POST" and request_path.startswith("/accounts/login")
+                ):
+                    times["others"].append(float(match["ms"]))
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results")
@@ -87,6 +124,9 @@ def main() -> int:
     parser.add_argument("--cpu", help="JSON with CPU seconds before and after the run (tests/load/cpu.py)")
     parser.add_argument("--grace", type=float, default=5, help="seconds after the database is back to recover")
     parser.add_argument("--baseline", help="the quiet run's results: the others' page p95 must stay within twice it")
+    parser.add_argument("--published-p95", type=float, help="goal for published pages' 95th percentile, ms")
+    parser.add_argument("--compare", help="the load run's results, whose page p95 is printed beside (public run)")
+    parser.add_argument("--access-log", action="append", default=[], help="a server's access log (repeatable)")
     args = parser.parse_args()
 
     with open(args.results, encoding="utf-8") as data:
@@ -107,7 +147,8 @@ def main() -> int:
     if args.baseline:
         with open(args.baseline, encoding="utf-8") as data:
             baseline_p95 = percentile(working_pages(json.load(data)["requests"])[0], 0.95)
-    title = "Outage run" if outage else "Hostile run" if args.baseline else "Load run"
+    public_run = args.published_p95 is not None
+    title = "Outage run" if outage else "Hostile run" if args.baseline else "Public run" if public_run else "Load run"
     first = min((r["start"] for r in requests), default=0)
     last = max((r["start"] + r["ms"] / 1000 for r in requests), default=0)
     print(f"\n== {title} ({run}): {len(requests)} requests in {last - first:.0f} s ==")
@@ -204,6 +245,24 @@ def main() -> int:
                 f"{sum(bool(r.get('paced')) for r in hostile if r['name'] == name)} refused by the pace)"
                 for name, n in sorted(by_name.items())
             )
+        )
+    if public_run:
+        published = [r["ms"] for r in steady if r["kind"] == "published" and r["start"] >= signed_in_by]
+        published_p95 = percentile(published, 0.95)
+        print(
+            f"published pages read without signing in, with everyone signed in: {timing(published)} "
+            f"(goal p95 at most {args.published_p95:.0f} ms: "
+            f"{goal(bool(published) and published_p95 <= args.published_p95, 'published pages p95 within goal')})"
+        )
+        if args.compare:
+            with open(args.compare, encoding="utf-8") as data:
+                quiet_p95 = percentile(working_pages(json.load(data)["requests"])[0], 0.95)
+            print(f"  the others' pages: p95 {page_p95:.0f} ms beside the readers, {quiet_p95:.0f} ms in the load run")
+    if args.access_log:
+        server = server_times(args.access_log, first, last)
+        print(
+            f"time in the servers (access logs, without the wait for a worker): "
+            f"published pages {timing(server['published'])}; the others' pages {timing(server['others'])}"
         )
     print(f"pages while users were signing in (the first {signed_in_by - first:.0f} s): {timing(arriving)}")
     print(f"pages over the whole run: {timing(pages)}")

@@ -22,6 +22,7 @@ from django.test.utils import override_settings
 
 from actions.models import Action
 from demo.progress import BATCH_SIZE, DEMO_MANAGER, DEMO_OFFICER, StrategyResult, strategy_demo_write
+from demo.publishing import demo_publish
 from outcomes.models import Outcome, Recommendation, Strategy
 from strategy_tracker import data_version
 from workforce.models import Team, TeamMembership
@@ -268,6 +269,11 @@ class Command(BaseCommand):
             self._report_users(demo_users_create(strategy=strategies[0] if strategies else None))
         for each in strategies:
             self._report(strategy_demo_write(strategy=each, seed=seed))
+        if actions is None and (published := demo_publish(strategies)) and published.labels:
+            self._say(
+                f"{published.strategy.slug}: {', '.join(published.labels)} signed off by {published.approver} "
+                f"and published at /published/"
+            )
         data_version.changed()  # the reports are built again from what was written
 
     def _say(self, message: str) -> None:
