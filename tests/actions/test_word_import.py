@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action
-from actions.word_import import Mapping, load_plan, suggest_field
+from actions.plan_columns import suggest_field
+from actions.word_import import Mapping, load_plan
 from actions.word_tables import read_tables
 from outcomes.models import Outcome, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused
@@ -110,8 +111,9 @@ def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy, planner):
     assert [r.errors for r in records] == [
         [],
         [
-            'There is no lead team called "Nobody In Particular". Add the team in the admin first, correct the name, '
-            "or map the column to Lead officer."
+            'Table 1, row 3, column "Who will… Lead Team(s)": there is no lead team called "Nobody In Particular". '
+            "Add the team in the admin first or correct the name in the document; if the column names people, "
+            "map it to Lead officer."
         ],
         [],
     ]
@@ -120,19 +122,13 @@ def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy, planner):
     assert Outcome.objects.count() == outcomes_before
 
 
-def test_numbered_items_line_breaks_and_costs_in_a_cell(planner):
+def test_numbered_items_stay_one_action_and_costs_are_read_from_the_words(planner):
     strategy = factories.StrategyFactory(slug="costed")
     fields = ["outcome", "reference", "action", "lead_officer", "timescale", "estimated_cost"]
     rows = [
-        [
-            "1. Stable",
-            "1.1",
-            "1. Recruit\npermanent staff\n2. Reduce agency use",
-            "Head",
-            "Summer 2018",
-            "£1,500",
-        ],
-        ["1. Stable", "1.2", "2.1.4 Review pay\nand grading", "Head", "TBC", "Within existing budget"],
+        ["1. Stable", "1.1", "1. Recruit\npermanent staff\n2. Reduce agency use", "Head", "Summer 2018", "£1,500"],
+        ["1. Stable", "", "2.1.4 Review pay\nand grading", "Head", "TBC", "Within existing budget"],
+        ["1. Stable", "1.3", "Train mentors:\na) social workers\nb) team managers", "Head", "2018", "£1.5k"],
     ]
     tables = read_tables(upload(build_docx(rows, ["Theme", "Ref", "Action", "Lead officer", "When", "Resources"])))
     assert [suggest_field(text) for text, _ in tables[0][0]] == fields
@@ -140,11 +136,11 @@ def test_numbered_items_line_breaks_and_costs_in_a_cell(planner):
     assert [r.errors for r in records] == [[], [], []]
     actions = list(strategy.actions.order_by("order"))
     assert [(a.reference, a.description, a.estimated_cost) for a in actions] == [
-        ("1.1.1", "Recruit permanent staff", 1500),
-        ("1.1.2", "Reduce agency use", 1500),
+        ("1.1", "1. Recruit permanent staff\n2. Reduce agency use", 1500),  # its own number is not the reference
         ("2.1.4", "Review pay and grading", None),
+        ("1.3", "Train mentors:\na) social workers\nb) team managers", 1500),
     ]
-    assert actions[2].notes == "Resources: Within existing budget"
+    assert actions[1].notes == "Cost as written: Within existing budget"
     assert strategy.outcomes.get().title == "Stable"
     assert actions[0].lead_officer == "Head" and actions[0].due_date == datetime.date(2018, 8, 31)
 
