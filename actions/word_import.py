@@ -192,6 +192,12 @@ def _item_lines(text: str) -> list[str]:
     return [_joined(item) for item in items]
 
 
+def _title(text: str) -> str:
+    """An outcome's or recommendation's title as one line, without the leading "…" that
+    carries on the column's header ("We want…" / "…a workforce with a shared vision")."""
+    return re.sub(r"^(?:…|\.\.\.)\s*", "", _joined(text))
+
+
 def _joined(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -304,7 +310,7 @@ class _Loader:
         action.lead_teams.set(teams)
 
     def outcome(self, record: Record) -> Outcome | None:
-        title = _joined(record.values.get("outcome", ""))
+        title = _title(record.values.get("outcome", ""))
         match = _NUMBERED_TITLE.match(title)
         number = int(match[1]) if match else None
         title = title[match.end() :] if match else title
@@ -346,7 +352,7 @@ class _Loader:
     def recommendation(self, outcome: Outcome, record: Record, description: str) -> Recommendation | None:
         """The row's recommendation; where the plan has none but the row has measures, one made
         for the action from its words, so the measures belong to it."""
-        title = _joined(record.values.get("recommendation", ""))
+        title = _title(record.values.get("recommendation", ""))
         if not title and "recommendation" not in record.values and record.values.get("measure"):
             title = _shortened(description.replace("\n", " "), 2000)
         if not title:

@@ -151,8 +151,11 @@ class MappingForm(forms.Form):
             )
         return mappings
 
-    def chosen_outcome(self) -> Outcome | str:
-        """The outcome picked for a plan with no outcome column, or the new one's title."""
+    def outcome_for_rows_without(self) -> Outcome | str | None:
+        """The outcome for the actions of a plan with no outcome column (one of the strategy's,
+        or the new one's title); None when every plan loaded has an outcome column."""
+        if all("outcome" in mapping.columns for mapping in self.mappings()):
+            return None
         picked = self.cleaned_data.get("outcome") or "new"
         if picked in self.strategy_outcomes:
             return self.strategy_outcomes[picked]
@@ -235,9 +238,8 @@ def _word_import(model_admin, request):
     if not mapping.is_valid():
         return _render(request, context, "map", mapping=mapping, strategy=strategy)
     save = step == "save"
-    mappings = mapping.mappings()
-    outcome = None if all("outcome" in m.columns for m in mappings) else mapping.chosen_outcome()
-    records = load_plan(strategy, held["tables"], mappings, user=request.user, save=save, outcome=outcome)
+    outcome = mapping.outcome_for_rows_without()
+    records = load_plan(strategy, held["tables"], mapping.mappings(), user=request.user, save=save, outcome=outcome)
     failed = [record for record in records if record.errors]
     if save and not failed and records:
         cache.delete(_key(request, token))

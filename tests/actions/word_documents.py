@@ -1,6 +1,7 @@
 """Word documents built with python-docx from a loaded strategy's own plan, for the Word import."""
 
 import io
+from dataclasses import dataclass
 
 import docx
 
@@ -71,3 +72,157 @@ def build_docx(rows: list[list[str]], headers: list[str], *, merged=frozenset(),
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# The three strategies' plans laid out as their documents lay them out, and a plan of another
+# council's shape: several tables, headers over one or two rows, cells merged down and across.
+
+
+@dataclass
+class PlanTable:
+    """A table of a plan document: its header rows (None: the cell to its left spans this
+    column too), its rows, and the columns merged down while they repeat the row above."""
+
+    header: list[list[str | None]]
+    rows: list[list[str]]
+    merged: frozenset[int] = frozenset()
+    heading: str = ""
+
+
+def build_plan_docx(tables: list[PlanTable]) -> bytes:
+    """A .docx of the tables, each after its heading paragraph; a cell's lines are paragraphs."""
+    document = docx.Document()
+    for plan_table in tables:
+        if plan_table.heading:
+            document.add_heading(plan_table.heading, level=2)
+        header, rows = plan_table.header, plan_table.rows
+        width = len(header[0]) if header else len(rows[0])
+        table = document.add_table(rows=len(header) + len(rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(header):
+            for c, text in enumerate(row):
+                if text is None:
+                    continue
+                span = 1
+                while c + span < width and row[c + span] is None:
+                    span += 1
+                cell = table.cell(r, c).merge(table.cell(r, c + span - 1)) if span > 1 else table.cell(r, c)
+                _write(cell, text)
+        top = len(header)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                if c in plan_table.merged and r > 0 and text == rows[r - 1][c]:
+                    continue
+                _write(table.cell(top + r, c), text)
+        for c in plan_table.merged:
+            first = 0
+            for r in range(1, len(rows) + 1):
+                if r == len(rows) or rows[r][c] != rows[first][c]:
+                    if r - 1 > first:
+                        table.cell(top + first, c).merge(table.cell(top + r - 1, c))
+                    first = r
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _write(cell, text: str) -> None:
+    lines = text.split("\n")
+    cell.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+def _by_outcome(strategy: Strategy):
+    actions = Action.objects.filter(strategy=strategy).order_by("order", "reference")
+    actions = actions.select_related("outcome", "recommendation").prefetch_related("lead_teams")
+    by_outcome: dict[int, list[Action]] = {}
+    for action in actions:
+        by_outcome.setdefault(action.outcome.number, []).append(action)
+    return by_outcome
+
+
+def leicestershire_tables(strategy: Strategy) -> list[PlanTable]:
+    """Leicestershire CFS 2016/17: a table per outcome, the header over two rows ("We want…"
+    above "Theme"; "How we know it has worked…" across the measure and its evidence), the
+    outcome, recommendation, rationale and measures merged down beside their actions."""
+    header: list[list[str | None]] = [
+        ["We want…", "We Will…", "Why we will…", "How we will…", "Who will…", "When will\nwe…"]
+        + ["How we know it has worked...", None],
+        ["Theme", "Recommendations", "Outcome(s)", "Actions", "Lead Team(s)", "Timescale"]
+        + ["Measure of Success", "Indicator of Success / Evidence"],
+    ]
+    tables = []
+    for actions in _by_outcome(strategy).values():
+        rows = [
+            [
+                f"…{a.outcome.title}",
+                f"…{a.recommendation.title}" if a.recommendation else "",
+                a.recommendation.rationale if a.recommendation else "",
+                a.description,
+                "\n".join(t.name for t in a.lead_teams.all()),
+                a.timescale,
+                _measures(a, "measure"),
+                _measures(a, "indicator"),
+            ]
+            for a in actions
+        ]
+        heading = f"Outcome {actions[0].outcome.number}"
+        tables.append(PlanTable(header, rows, merged=frozenset({0, 1, 2, 6, 7}), heading=heading))
+    return tables
+
+
+def lincolnshire_tables(strategy: Strategy) -> list[PlanTable]:
+    """Lincolnshire CS 2014-16: its five numbered priorities, each with its actions (bullets in
+    the document, a row each here), the header repeated on each priority's table."""
+    header: list[list[str | None]] = [["Priority", "Action", "Lead", "Timescale", "Links to framework"]]
+    return [
+        PlanTable(
+            header,
+            [
+                [
+                    f"{a.outcome.number}. {a.outcome.title}",
+                    a.description,
+                    "\n".join(t.name for t in a.lead_teams.all()),
+                    a.timescale,
+                    a.framework_link,
+                ]
+                for a in actions
+            ],
+            merged=frozenset({0}),
+        )
+        for actions in _by_outcome(strategy).values()
+    ]
+
+
+def leicester_city_tables(strategy: Strategy) -> list[PlanTable]:
+    """Leicester City ECS 2017-20: a table per theme, its commitments under headings within it
+    (the objective column), each action numbered as the document numbers it."""
+    header: list[list[str | None]] = [["Theme", "Objective", "Ref.", "Actions", "Lead", "When", "Framework"]]
+    return [
+        PlanTable(
+            header,
+            [
+                [
+                    a.outcome.title,
+                    a.recommendation.title if a.recommendation else "",
+                    a.reference,
+                    a.description,
+                    "\n".join(t.name for t in a.lead_teams.all()),
+                    a.timescale,
+                    a.framework_link,
+                ]
+                for a in actions
+            ],
+            merged=frozenset({0, 1}),
+        )
+        for actions in _by_outcome(strategy).values()
+    ]
+
+
+#: Each strategy's plan as its document lays it out.
+LAID_OUT = {
+    "leicestershire-cfs-2016-17": leicestershire_tables,
+    "lincolnshire-cs-2014-16": lincolnshire_tables,
+    "leicester-city-ecs-2017-20": leicester_city_tables,
+}
