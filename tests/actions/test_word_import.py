@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from actions.costs import note_line
 from actions.models import Action
 from actions.plan_columns import suggest_field
 from actions.word_import import Mapping, load_plan
@@ -15,7 +16,7 @@ from actions.word_tables import read_tables
 from outcomes.models import Outcome, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused
 from tests import factories
-from tests.actions.word_documents import COLUMNS, MERGED, build_docx, plan_rows
+from tests.actions.word_documents import COLUMNS, MERGED, build_docx, issue_plan, plan_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,62 @@ def test_another_planners_upload_is_not_found(planner_client, client, copy):
     )
     assert response.context["step"] == "upload" and response.context["expired"]
     assert not Action.objects.exists()
+
+
+def test_the_word_import_opened_from_a_strategy_has_that_strategy_chosen(planner_client, copy):
+    other = factories.StrategyFactory(slug="other")
+    strategy_page = planner_client.get(reverse("admin:outcomes_strategy_change", args=[other.pk])).content.decode()
+    link = f"{reverse('admin:actions_action_word_import')}?strategy={other.pk}"
+    assert f'href="{link}"' in strategy_page
+
+    page = planner_client.get(link)
+
+    assert page.context["upload"]["strategy"].value() == str(other.pk)
+    assert f'<option value="{other.pk}" selected>' in page.content.decode()
+    assert planner_client.get(reverse("admin:actions_action_word_import")).context["upload"]["strategy"].value() is None
+
+
+def posted(form):
+    """The mapping page's fields as the browser posts them, unchanged."""
+    data = {name: form[name].value() for name in form.fields}
+    return {name: ("on" if value is True else value) for name, value in data.items() if value not in (False, None)}
+
+
+def test_a_plan_over_four_tables_is_mapped_once_and_the_preview_shows_it_as_it_will_be_saved(planner_client):
+    strategy = factories.StrategyFactory(
+        slug="children-2009", period_start=datetime.date(2009, 4, 1), period_end=datetime.date(2010, 3, 31)
+    )
+    url = reverse("admin:actions_action_word_import")
+    mapped = planner_client.post(url, {"step": "upload", "strategy": strategy.pk, "document": upload(issue_plan())})
+    form = mapped.context["mapping"]
+    assert [item["tables"] for item in form.layout] == [[1, 2, 3, 4]]
+    assert "These 4 tables have the same header, so they are one plan: map its columns once." in mapped.content.decode()
+
+    preview = planner_client.post(url, {**posted(form), "step": "preview"})
+
+    page = preview.content.decode()
+    assert preview.context["failed"] == [] and len(preview.context["records"]) == 7
+    for shown in (
+        "7 actions are ready to load. Nothing has been saved yet.",
+        "Plan 1, column “Outcomes”: Measure of success",
+        "Plan 1, column “Lead Officer”: Lead officer (people)",
+        "No outcome column: every action loads into a new outcome, “Action plan”.",
+        "there is no recommendation column, so each action with measures is given a recommendation of its own",
+        "Officer: Jane Smith <strong>(new: named only, no account)</strong>",
+        "£1,000<br>As written: Materials, promotional costs (£1000) Plus cost of running programme",
+        "Strategy agreed by October 2009; Implementation - ongoing",
+        "Due 31 October 2009. Ongoing.",
+        "ii. supervision skills",
+    ):
+        assert shown in page, shown
+    assert not strategy.actions.exists() and not strategy.outcomes.exists()
+
+    saved = planner_client.post(url, {**posted(form), "step": "save"})
+    assert saved.status_code == 302 and strategy.actions.count() == 7
+
+
+def test_the_action_page_shows_the_cost_as_the_plan_gives_it(client, planner):
+    action = factories.ActionFactory(estimated_cost=1000, notes=note_line("Materials (£1000) plus running costs"))
+    client.force_login(planner)
+    page = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
+    assert "£1000" in page and "As the plan gives it: Materials (£1000) plus running costs" in page

@@ -226,3 +226,96 @@ LAID_OUT = {
     "lincolnshire-cs-2014-16": lincolnshire_tables,
     "leicester-city-ecs-2017-20": leicester_city_tables,
 }
+
+
+# A plan of another council's shape: six columns, the header repeated
+# so the plan is four tables, no outcome or recommendation column, measures in a column headed
+# "Outcomes", people as lead officers, costs in prose, an action's items "i." to "vii." in its
+# cell, a timescale on two lines; and a copy with the columns reordered under a two-row header.
+
+MEASURE_2 = (
+    "More applications from experienced social workers and foster carers in the county, with the number of "
+    "vacancies for qualified social workers falling below ten per cent by the end of the year, fewer posts "
+    "covered by agency staff, and new starters telling us in their first review that the campaign, the "
+    "website and the events were what brought them to apply to the council rather than to a neighbour."
+)
+ITEMS = [f"{n} {text}" for n, text in zip(
+    ["i.", "ii.", "iii.", "iv.", "v.", "vi.", "vii."],
+    ["induction for new starters", "supervision skills", "assessment and analysis", "court skills",
+     "working with partners", "reflective practice", "leadership for team managers"],
+    strict=True,
+)]  # fmt: skip
+PLAN = [
+    # Action, Links to framework, Outcomes, Timescale, Lead Officer, Resources (Estimated Costs)
+    [
+        "1. Agree the workforce strategy with the Children's Trust Board",
+        "Strategy",
+        "The strategy is agreed by the Board and every service knows its part in delivering it.",
+        "Strategy agreed by October 2009\nImplementation - ongoing",
+        "Jane Smith",
+        "nil",
+    ],
+    [
+        "2. Run a recruitment campaign for social workers and foster carers",
+        "Recruitment and retention",
+        MEASURE_2,
+        "March 2010",
+        "Amir Patel",
+        "Materials, promotional costs (£1000)\nPlus cost of running programme",
+    ],
+    [
+        "3. Deliver a programme of workforce development events for front line staff:\n" + "\n".join(ITEMS),
+        "Workforce development",
+        "Every front line worker attends at least three events in the year and rates them as useful.\n"
+        "Audits of case files show the skills taught being used in practice with families.",
+        "April 2009 - March 2010",
+        "Jane Smith",
+        "£12,000",
+    ],
+    [
+        "4. Set up a peer mentoring scheme for newly qualified social workers in every locality team",
+        "Workforce development",
+        "Every newly qualified social worker has a mentor within a month of starting and stays a second year.",
+        "Summer 2009",
+        "Amir Patel",
+        "£1.5k",
+    ],
+    [
+        "5. Review the council's pay and grading of social work posts against its neighbours",
+        "Recruitment and retention",
+        "Pay for social work posts is in line with the region's and fewer leavers give pay as their reason.",
+        "December 2009",
+        "Chris O'Neill",
+        "Within existing budget",
+    ],
+    [
+        "6. Publish a quarterly workforce report to the management team with vacancies and agency use",
+        "Strategy",
+        "The management team sees each quarter where vacancies are and acts on them before they grow.",
+        "Quarterly",
+        "Jane Smith",
+        "Analyst time, about £2,500 a year",
+    ],
+    [
+        "7. Hold an annual celebration of practice for staff and partners across the children's workforce",
+        "Workforce development",
+        "Staff survey results show staff feel their work is seen and valued by the council's leaders.",
+        "July 2009 and then annually",
+        "Chris O'Neill",
+        "£800",
+    ],
+]
+HEADER = ["Action", "Links to framework", "Outcomes", "Timescale", "Lead Officer", "Resources (Estimated Costs)"]
+PAGES = [PLAN[0:2], PLAN[2:3], PLAN[3:5], PLAN[5:7]]  # the header repeated at each page: four tables
+#: The copy: columns reordered, the header over two rows.
+ORDER = [4, 3, 0, 5, 1, 2]
+TWO_ROW_HEADER = [
+    ["Lead", "Timescale", "Action", "Resources", "Links to", "Outcomes"],
+    ["Officer", "", "", "(Estimated Costs)", "framework", ""],
+]
+
+
+def issue_plan(*, reordered: bool = False) -> bytes:
+    if not reordered:
+        return build_plan_docx([PlanTable([HEADER], rows) for rows in PAGES])
+    return build_plan_docx([PlanTable(TWO_ROW_HEADER, [[row[c] for c in ORDER] for row in rows]) for rows in PAGES])
