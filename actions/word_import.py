@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -115,7 +116,7 @@ class Record:
     teams: list[Team] = field(default_factory=list)
     outcome_new: bool = False
     recommendation_new: bool = False
-    officer_account: object = None
+    officer_account: Any = None  # the lead officer's account, when their name is one account's
     measures: list[SuccessMeasure] = field(default_factory=list)
     cost_note: str = ""
     notices: list[str] = field(default_factory=list)
@@ -326,7 +327,7 @@ class _Loader:
     def fallback_outcome(self, record: Record) -> Outcome | None:
         if "outcome" not in record.values and isinstance(self.fallback, Outcome):
             return self.fallback
-        if "outcome" not in record.values and self.fallback:
+        if "outcome" not in record.values and isinstance(self.fallback, str) and self.fallback:
             return self.outcomes.get(self.fallback.casefold()) or self.new_outcome(self.fallback, None)
         if len(self.outcome_numbers) == 1:
             return next(iter(self.outcome_numbers.values()))
@@ -424,7 +425,7 @@ class _Loader:
         return [self.teams[name.casefold()] for name in names if name.casefold() in self.teams]
 
 
-def _accounts(records: list[Record]) -> dict[str, object]:
+def _accounts(records: list[Record]) -> dict[str, Any]:
     """The accounts whose full names are the lead officers the records name, by name: one query."""
     names = {_joined(record.values.get("lead_officer", "")).casefold() for record in records}
     names.discard("")
