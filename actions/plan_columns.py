@@ -23,6 +23,23 @@ from actions.costs import looks_like_cost
 Cell = tuple[str, bool]
 Table = list[list[Cell]]
 
+#: The fields a column can be mapped to, in the order the form offers them.
+FIELDS = {
+    "": "(not loaded)",
+    "outcome": "Outcome (We want…)",
+    "recommendation": "Recommendation (We will…)",
+    "rationale": "Rationale (Why we will…)",
+    "reference": "Reference",
+    "action": "Action (How we will…)",
+    "lead_teams": "Lead team(s)",
+    "lead_officer": "Lead officer (people)",
+    "timescale": "Timescale",
+    "measure": "Measure of success",
+    "indicator": "Indicator or evidence",
+    "estimated_cost": "Estimated cost",
+    "framework_link": "Framework link",
+    "notes": "Notes",
+}
 #: Header words and the field they suggest; the first that the header contains wins.
 _SUGGESTIONS = [
     ("why we will", "rationale"),

@@ -43,30 +43,14 @@ from django.db.models.functions import Concat, Lower
 from actions import services
 from actions.costs import note_line, read_cost
 from actions.models import Action
-from actions.plan_columns import Plan, Table, headers_of
+from actions.plan_cells import ITEM, description_and_number, item_lines, joined, officers_of, shortened, title_of
+from actions.plan_columns import FIELDS, Plan, Table, headers_of
 from actions.timescales import timescale_lines_joined
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 from strategy_tracker import data_version
 from workforce.models import Team
 from workforce.roles import planner_required
 
-#: The fields a column can be mapped to, in the order the form offers them.
-FIELDS = {
-    "": "(not loaded)",
-    "outcome": "Outcome (We want…)",
-    "recommendation": "Recommendation (We will…)",
-    "rationale": "Rationale (Why we will…)",
-    "reference": "Reference",
-    "action": "Action (How we will…)",
-    "lead_teams": "Lead team(s)",
-    "lead_officer": "Lead officer (people)",
-    "timescale": "Timescale",
-    "measure": "Measure of success",
-    "indicator": "Indicator or evidence",
-    "estimated_cost": "Estimated cost",
-    "framework_link": "Framework link",
-    "notes": "Notes",
-}
 #: A record's fields and the model fields their text is saved in, for naming the column of an error.
 _SAVED_AS = {
     "description": "action",
@@ -81,10 +65,6 @@ _SAVED_AS = {
     "estimated_cost": "estimated_cost",
     "notes": "notes",
 }
-_ITEM = re.compile(
-    r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(?[a-zA-Z][.)]|\(?(?:[ivx]+|[IVX]+)[.)]|[•\u2022\u25cf\u25aa*\-–])\s+"
-)
-_LEADING_NUMBER = re.compile(r"^\s*(?:(?P<dotted>\d+(?:\.\d+)+)\.?|(?P<plain>\d+)[.)])\s+")
 _NUMBERED_TITLE = re.compile(r"^\s*(?:outcome|theme|priority)?\s*(\d{1,2})\s*[.:)\-–]\s*", re.IGNORECASE)
 
 
@@ -164,45 +144,6 @@ def records_from(tables: list[Table], mappings: list[Mapping]) -> list[Record]:
     return records
 
 
-def description_and_number(text: str, *, reference: str = "") -> tuple[str, str]:
-    """An action cell as one description, and its leading number ("" for none).
-
-    The cell's lines are joined by spaces, except that each numbered, lettered or bulleted
-    item starts a line of its own. The leading number ("3. ", "2.1.4 ") is taken off, unless
-    the plan gives the action a ``reference`` that is another number (then it is the text's).
-    """
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    number = ""
-    if lines and (match := _LEADING_NUMBER.match(lines[0])):
-        number = match["dotted"] or match["plain"]
-        if reference and reference != number:
-            number = ""
-        else:
-            lines[0] = lines[0][match.end() :]
-    return "\n".join(item for item in _item_lines("\n".join(lines)) if item), number
-
-
-def _item_lines(text: str) -> list[str]:
-    """A cell's items, a line each (the lines of an item joined)."""
-    items: list[str] = []
-    for line in (line.strip() for line in text.splitlines() if line.strip()):
-        if items and not _ITEM.match(line):
-            items[-1] += " " + line
-        else:
-            items.append(line)
-    return [_joined(item) for item in items]
-
-
-def _title(text: str) -> str:
-    """An outcome's or recommendation's title as one line, without the leading "…" that
-    carries on the column's header ("We want…" / "…a workforce with a shared vision")."""
-    return re.sub(r"^(?:…|\.\.\.)\s*", "", _joined(text))
-
-
-def _joined(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def load_plan(
     strategy: Strategy,
     tables: list[Table],
@@ -262,7 +203,7 @@ class _Loader:
         outcome = self.outcome(record)
         if outcome is None:
             return
-        written_reference = _joined(values.get("reference", ""))
+        written_reference = joined(values.get("reference", ""))
         description, number = description_and_number(values["action"], reference=written_reference)
         recommendation = self.recommendation(outcome, record, description)
         if values.get("measure") and recommendation is not None:
@@ -282,7 +223,7 @@ class _Loader:
         record.cost_note = cost.note
         if cost.notice:
             record.notices.append(f'Column "{record.columns.get("estimated_cost")}": {cost.notice}.')
-        officer = "; ".join(_joined(line) for line in values.get("lead_officer", "").splitlines() if line.strip())
+        officer = officers_of(values.get("lead_officer", ""))
         record.officer_account = self.accounts.get(officer.casefold()) if officer else None
         notes = "\n".join(part for part in (values.get("notes", "").strip(), note_line(cost.note)) if part)
         self.counters[("order",)] = self.counters.get(("order",), 0) + 1
@@ -297,7 +238,7 @@ class _Loader:
             lead_officer_user=record.officer_account,
             timescale=timescale_lines_joined(values.get("timescale", "")),
             estimated_cost=cost.amount,
-            framework_link=_joined(values.get("framework_link", "")),
+            framework_link=joined(values.get("framework_link", "")),
             notes=notes,
         )
         record.action, record.teams = action, teams
@@ -311,7 +252,7 @@ class _Loader:
         action.lead_teams.set(teams)
 
     def outcome(self, record: Record) -> Outcome | None:
-        title = _title(record.values.get("outcome", ""))
+        title = title_of(record.values.get("outcome", ""))
         match = _NUMBERED_TITLE.match(title)
         number = int(match[1]) if match else None
         title = title[match.end() :] if match else title
@@ -353,9 +294,9 @@ class _Loader:
     def recommendation(self, outcome: Outcome, record: Record, description: str) -> Recommendation | None:
         """The row's recommendation; where the plan has none but the row has measures, one made
         for the action from its words, so the measures belong to it."""
-        title = _title(record.values.get("recommendation", ""))
+        title = title_of(record.values.get("recommendation", ""))
         if not title and "recommendation" not in record.values and record.values.get("measure"):
-            title = _shortened(description.replace("\n", " "), 2000)
+            title = shortened(description.replace("\n", " "), 2000)
         if not title:
             return None
         key = (outcome.pk, title.casefold())
@@ -380,11 +321,11 @@ class _Loader:
         if key in self.measured:
             return self.measured[key]
         lines = [line.strip() for line in measure.split("\n") if line.strip()]
-        if sum(1 for line in lines if _ITEM.match(line)) >= 2:  # numbered items, perhaps over several lines
-            texts = [_ITEM.sub("", item, count=1) for item in _item_lines(measure)]
+        if sum(1 for line in lines if ITEM.match(line)) >= 2:  # numbered items, perhaps over several lines
+            texts = [ITEM.sub("", item, count=1) for item in item_lines(measure)]
         else:  # each paragraph a measure
-            texts = [_joined(line) for line in lines]
-        evidence = [_ITEM.sub("", line.strip(), count=1) for line in indicator.split("\n") if line.strip()]
+            texts = [joined(line) for line in lines]
+        evidence = [ITEM.sub("", line.strip(), count=1) for line in indicator.split("\n") if line.strip()]
         count = len(texts)
         paired = [[e] for e in evidence] if len(evidence) == count else [evidence] if count == 1 else None
         if paired is None:
@@ -412,8 +353,7 @@ class _Loader:
         return reference
 
     def lead_teams(self, text: str, record: Record) -> list[Team]:
-        names = [_joined(name) for name in re.split(r"[\n;]", text) if _joined(name)]
-        names = [_ITEM.sub("", name, count=1) for name in names]
+        names = self.team_names(text)
         missing = [name for name in names if name.casefold() not in self.teams]
         if missing:
             quoted = ", ".join(f'"{name}"' for name in missing)
@@ -424,10 +364,45 @@ class _Loader:
             )
         return [self.teams[name.casefold()] for name in names if name.casefold() in self.teams]
 
+    def team_names(self, text: str) -> list[str]:
+        """The team names of a lead-team cell: a line (or a part between ";") each; where
+        that names a team the product does not know, the lines are tried joined, as a name
+        wrapped over two lines is ("Organisational" / "Planning"), and a line holding several
+        known names one after another ("Organisational Planning Corporate Comms Team") is
+        read as them."""
+        names = [ITEM.sub("", joined(name), count=1) for name in re.split(r"[\n;]", text) if joined(name)]
+        if all(name.casefold() in self.teams for name in names):
+            return names
+        found: list[str] = []
+        pending = ""
+        for name in names:
+            pending = f"{pending} {name}".strip()
+            if pending.casefold() in self.teams:
+                found.append(pending)
+                pending = ""
+            elif (several := self.known_run(pending)) is not None:
+                found += several
+                pending = ""
+        return found if not pending else names
+
+    def known_run(self, text: str) -> list[str] | None:
+        """``text`` as known team names one after another (the longest first), or None."""
+        words, names, start = text.split(), [], 0
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                candidate = " ".join(words[start:end])
+                if candidate.casefold() in self.teams:
+                    names.append(candidate)
+                    start = end
+                    break
+            else:
+                return None
+        return names if len(names) > 1 else None
+
 
 def _accounts(records: list[Record]) -> dict[str, Any]:
     """The accounts whose full names are the lead officers the records name, by name: one query."""
-    names = {_joined(record.values.get("lead_officer", "")).casefold() for record in records}
+    names = {officers_of(record.values.get("lead_officer", "")).casefold() for record in records}
     names.discard("")
     if not names:
         return {}
@@ -437,10 +412,6 @@ def _accounts(records: list[Record]) -> dict[str, Any]:
     for account in found:
         by_name.setdefault(account.full_name, []).append(account)
     return {name: accounts[0] for name, accounts in by_name.items() if len(accounts) == 1}  # never a guess
-
-
-def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 class _Invalid(Exception):

@@ -17,8 +17,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from actions.plan_columns import MAX_HEADER_ROWS, headers_of, plans_from, suggest_column
-from actions.word_import import FIELDS, Mapping, load_plan
+from actions.plan_columns import FIELDS, MAX_HEADER_ROWS, headers_of, plans_from, suggest_column
+from actions.word_import import Mapping, load_plan
 from actions.word_tables import read_tables
 from outcomes.models import Outcome, Strategy
 from outcomes.spreadsheets import SpreadsheetRefused, check_upload_size

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from actions.costs import cost_note, note_line, read_cost
+from actions.plan_cells import description_and_number
 from actions.plan_columns import header_rows, plans_from, suggest_column
 from actions.timescales import parse_timescale, timescale_lines_joined
-from actions.word_import import description_and_number
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions.costs import cost_note
-from actions.word_import import Mapping, description_and_number, load_plan
+from actions.plan_cells import description_and_number
+from actions.word_import import Mapping, load_plan
 from actions.word_tables import read_tables
 from tests import factories
 from tests.actions.plan_checks import assert_matches_fixture, fixture_strategy, load_first_time, suggested_mapping
@@ -117,3 +118,39 @@ def test_a_plan_with_no_outcome_column_loads_into_the_outcome_picked(empty_strat
     assert [r.errors for r in records if r.errors] == []
     assert set(empty_strategy.actions.values_list("outcome", flat=True)) == {picked.pk}
     assert empty_strategy.outcomes.count() == 2
+
+
+def test_lead_names_wrapped_over_lines_or_run_together_are_read_as_the_teams_and_people(planner):
+    # Tables as a PDF's text gives them: a name wrapped over two lines, two teams on one line.
+    strategy = factories.StrategyFactory(slug="wrapped")
+    for name in ("Organisational Planning", "Corporate Comms Team", "Strategic HR"):
+        factories.TeamFactory(name=name)
+    row = [("1. People", False), ("Write the plan", False), ("", False), ("Jane\nSmith", False)]
+    tables = [
+        [
+            [("Theme", False), ("Action", False), ("Lead team", False), ("Lead officer", False)],
+            [row[0], row[1], ("Organisational\nPlanning", False), row[3]],
+            [row[0], ("Run the survey", False), ("Organisational Planning Corporate Comms Team", False), row[3]],
+            [
+                row[0],
+                ("Tell staff", False),
+                ("Strategic HR\nCorporate Comms Team", False),
+                ("Amir Patel\nJo Bloggs", False),
+            ],
+            [row[0], ("Ask staff", False), ("Strategic HR Nobody Else", False), ("", False)],
+        ]
+    ]
+    columns = ["outcome", "action", "lead_teams", "lead_officer"]
+
+    records = load_plan(strategy, tables, [Mapping(table=1, header_rows=1, columns=columns)], user=planner, save=False)
+
+    assert [sorted(t.name for t in r.teams) for r in records[:3]] == [
+        ["Organisational Planning"],
+        ["Corporate Comms Team", "Organisational Planning"],
+        ["Corporate Comms Team", "Strategic HR"],
+    ]
+    assert [r.action.lead_officer for r in records[:3]] == ["Jane Smith", "Jane Smith", "Amir Patel; Jo Bloggs"]
+    assert records[3].errors == [
+        'Table 1, row 5, column "Lead team": there is no lead team called "Strategic HR Nobody Else". Add the team '
+        "in the admin first or correct the name in the document; if the column names people, map it to Lead officer."
+    ]
