@@ -7,7 +7,9 @@ and one preview, then compared action by action with the project's fixture of th
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from actions.models import Action
 from actions.word_import import load_plan
@@ -19,22 +21,28 @@ from workforce.models import Team
 TOKEN = "t" * 24
 
 
+def posted(form) -> dict:
+    """A form's fields as the browser posts them, unchanged: a ticked box "on", an unticked
+    one and an empty choice left out, a number as it is (0 included)."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value is not False and value is not None:
+            data[name] = value
+    return data
+
+
 def suggested_mapping(tables, strategy: Strategy, **changed) -> MappingForm:
     """The mapping page as the planner first sees it, posted back unchanged (one mapping step)
     but for the fields ``changed``."""
     team_names = list(Team.objects.values_list("name", flat=True))
     shown = MappingForm(initial={"token": TOKEN}, tables=tables, strategy=strategy, team_names=team_names)
-    data = {}
-    for name in shown.fields:
-        value = shown[name].value()
-        if value is True:
-            data[name] = "on"
-        elif value not in (False, None):
-            data[name] = value
-    data.update(changed)
-    posted = MappingForm(data, tables=tables, strategy=strategy, team_names=team_names)
-    assert posted.is_valid(), posted.errors
-    return posted
+    data = {**posted(shown), **changed}
+    back = MappingForm(data, tables=tables, strategy=strategy, team_names=team_names)
+    assert back.is_valid(), back.errors
+    return back
 
 
 def load_first_time(tables, strategy: Strategy, *, user):
@@ -80,14 +88,39 @@ def assert_matches_fixture(strategy_slug: str, tables, *, user) -> Strategy:
     suggested, one preview) and assert that it matches the fixture of ``strategy_slug`` action
     by action. Loads the fixture if it is not loaded yet; returns the new strategy."""
     original = Strategy.objects.filter(slug=strategy_slug).first() or fixture_strategy(strategy_slug)
-    copy = factories.StrategyFactory(
-        slug=f"{strategy_slug}-loaded", period_start=original.period_start, period_end=original.period_end
-    )
+    copy = empty_copy(original)
     load_first_time(tables, copy, user=user)
+    assert_same_actions(original, copy)
+    return copy
+
+
+def empty_copy(original: Strategy) -> Strategy:
+    """A new strategy of the same period as ``original``, with no plan yet."""
+    return factories.StrategyFactory(
+        slug=f"{original.slug}-loaded", period_start=original.period_start, period_end=original.period_end
+    )
+
+
+def assert_same_actions(original: Strategy, copy: Strategy) -> None:
+    """The two strategies' actions are the same, one by one, in the document's order."""
     ordered = ("order", "reference")
     expected = [described(a) for a in original.actions.order_by(*ordered)]
     loaded = [described(a) for a in copy.actions.order_by(*ordered)]
     assert len(loaded) == len(expected)
     for theirs, ours in zip(expected, loaded, strict=True):
         assert ours == theirs, f"action {theirs['reference']} differs"
-    return copy
+
+
+def load_through_the_admin(client, strategy: Strategy, content: bytes, name: str = "plan.docx") -> None:
+    """Upload a document in the admin's import, post the mapping page back as it was shown,
+    preview once (nothing wrong, nothing saved) and save."""
+    url = reverse("admin:actions_action_word_import")
+    upload = SimpleUploadedFile(name, content)
+    mapped = client.post(url, {"step": "upload", "strategy": strategy.pk, "document": upload})
+    assert mapped.context["step"] == "map", mapped.context["upload"].errors
+    data = posted(mapped.context["mapping"])
+    preview = client.post(url, {**data, "step": "preview"})
+    assert preview.context["step"] == "preview" and preview.context["failed"] == []
+    assert not strategy.actions.exists()
+    saved = client.post(url, {**data, "step": "save"})
+    assert saved.status_code == 302

@@ -16,6 +16,7 @@ from actions.word_tables import read_tables
 from outcomes.models import Outcome, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused
 from tests import factories
+from tests.actions.plan_checks import posted
 from tests.actions.word_documents import COLUMNS, MERGED, build_docx, issue_plan, plan_rows
 
 pytestmark = pytest.mark.django_db
@@ -190,8 +191,7 @@ def test_upload_map_preview_and_save_in_the_admin(planner_client, copy):
     )
     assert mapped.status_code == 200 and mapped.context["step"] == "map"
     form = mapped.context["mapping"]
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: ("on" if value is True else value) for name, value in data.items() if value not in (False, None)}
+    data = posted(form)
     assert [data[f"column_1_{c}"] for c in range(1, 9)] == fields
 
     preview = planner_client.post(url, {**data, "step": "preview"})
@@ -255,12 +255,6 @@ def test_the_word_import_opened_from_a_strategy_has_that_strategy_chosen(planner
     assert page.context["upload"]["strategy"].value() == str(other.pk)
     assert f'<option value="{other.pk}" selected>' in page.content.decode()
     assert planner_client.get(reverse("admin:actions_action_word_import")).context["upload"]["strategy"].value() is None
-
-
-def posted(form):
-    """The mapping page's fields as the browser posts them, unchanged."""
-    data = {name: form[name].value() for name in form.fields}
-    return {name: ("on" if value is True else value) for name, value in data.items() if value not in (False, None)}
 
 
 def test_a_plan_over_four_tables_is_mapped_once_and_the_preview_shows_it_as_it_will_be_saved(planner_client):

@@ -12,7 +12,15 @@ from actions.plan_cells import description_and_number
 from actions.word_import import Mapping, load_plan
 from actions.word_tables import read_tables
 from tests import factories
-from tests.actions.plan_checks import assert_matches_fixture, fixture_strategy, load_first_time, suggested_mapping
+from tests.actions.plan_checks import (
+    assert_matches_fixture,
+    assert_same_actions,
+    empty_copy,
+    fixture_strategy,
+    load_first_time,
+    load_through_the_admin,
+    suggested_mapping,
+)
 from tests.actions.word_documents import ITEMS, LAID_OUT, MEASURE_2, PLAN, build_plan_docx, issue_plan
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +37,19 @@ def test_each_strategy_laid_out_as_its_document_loads_first_time_as_its_fixture(
     assert len(tables) > 1  # a table per outcome, the header repeated on each
 
     assert_matches_fixture(slug, tables, user=planner)
+
+
+@pytest.mark.parametrize("slug", list(LAID_OUT))
+def test_each_strategy_laid_out_as_its_document_loads_through_the_admin_in_one_mapping_and_one_preview(
+    slug, client, planner
+):
+    original = fixture_strategy(slug)
+    copy = empty_copy(original)
+    client.force_login(planner)
+
+    load_through_the_admin(client, copy, build_plan_docx(LAID_OUT[slug](original)))
+
+    assert_same_actions(original, copy)
 
 
 @pytest.fixture

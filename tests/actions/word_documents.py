@@ -145,7 +145,8 @@ def _by_outcome(strategy: Strategy):
 def leicestershire_tables(strategy: Strategy) -> list[PlanTable]:
     """Leicestershire CFS 2016/17: a table per outcome, the header over two rows ("We want…"
     above "Theme"; "How we know it has worked…" across the measure and its evidence), the
-    outcome, recommendation, rationale and measures merged down beside their actions."""
+    outcome, recommendation, rationale and measures merged down beside their actions; then
+    its table of risks and their controls."""
     header: list[list[str | None]] = [
         ["We want…", "We Will…", "Why we will…", "How we will…", "Who will…", "When will\nwe…"]
         + ["How we know it has worked...", None],
@@ -169,6 +170,9 @@ def leicestershire_tables(strategy: Strategy) -> list[PlanTable]:
         ]
         heading = f"Outcome {actions[0].outcome.number}"
         tables.append(PlanTable(header, rows, merged=frozenset({0, 1, 2, 6, 7}), heading=heading))
+    risks = [[risk.risk, risk.control] for risk in strategy.risks.order_by("number")]
+    if risks:  # the document's risk table follows the plan: not a plan, so not loaded
+        tables.append(PlanTable([["Risk", "Control"]], risks, heading="Risks"))
     return tables
 
 
