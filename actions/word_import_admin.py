@@ -66,7 +66,10 @@ class MappingForm(forms.Form):
         required=False,
         max_length=300,
         initial=NEW_OUTCOME,
-        help_text="Used when a new outcome is chosen above. You can rename it later in the admin.",
+        help_text=(
+            f'Used when a new outcome is chosen above ("{NEW_OUTCOME}" if left blank). '
+            "You can rename it later in the admin."
+        ),
     )
 
     def __init__(self, *args, tables, strategy, team_names=(), **kwargs):
@@ -126,9 +129,17 @@ class MappingForm(forms.Form):
             columns = self.columns(p)
             if "action" not in columns:
                 self.add_error(f"use_{p}", f"Plan {p}: map one column to Action (How we will…).")
-            if "outcome" not in columns and cleaned.get("outcome", "new") == "new" and not cleaned.get("new_outcome"):
-                self.add_error("new_outcome", f"Plan {p} has no outcome column: name the new outcome, or pick one.")
         return cleaned
+
+    @property
+    def asks_outcome(self) -> bool:
+        """Whether a plan to load has no outcome column (as shown, or as posted): only then
+        does the page ask which outcome its actions load into."""
+        for p, plan in enumerate(self.plans, start=1):
+            columns = [self[f"column_{p}_{c}"].value() for c in range(1, len(plan.headers) + 1)]
+            if self[f"use_{p}"].value() and "outcome" not in columns:
+                return True
+        return False
 
     def columns(self, p: int) -> list[str]:
         return [self.cleaned_data.get(f"column_{p}_{c}", "") for c in range(1, len(self.plans[p - 1].headers) + 1)]
@@ -159,7 +170,7 @@ class MappingForm(forms.Form):
         picked = self.cleaned_data.get("outcome") or "new"
         if picked in self.strategy_outcomes:
             return self.strategy_outcomes[picked]
-        return (self.cleaned_data.get("new_outcome") or NEW_OUTCOME).strip()
+        return (self.cleaned_data.get("new_outcome") or "").strip() or NEW_OUTCOME
 
     def columns_became(self) -> list[dict]:
         """What each column of each plan loaded became, for the preview."""

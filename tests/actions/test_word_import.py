@@ -295,3 +295,19 @@ def test_the_action_page_shows_the_cost_as_the_plan_gives_it(client, planner):
     client.force_login(planner)
     page = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
     assert "£1000" in page and "As the plan gives it: Materials (£1000) plus running costs" in page
+
+
+def test_the_outcome_for_a_plan_with_no_outcome_column_is_asked_only_for_such_a_plan(planner_client, copy):
+    url = reverse("admin:actions_action_word_import")
+    with_outcome = build_docx([["1. People", "Recruit staff"]], ["We want…", "How we will…"])
+    without = build_docx([["Recruit staff", "March 2016"]], ["How we will…", "When"])
+
+    asked = [
+        "Outcome for a plan with no outcome column"
+        in planner_client.post(
+            url, {"step": "upload", "strategy": copy.pk, "document": upload(content)}
+        ).content.decode()
+        for content in (with_outcome, without)
+    ]
+
+    assert asked == [False, True]

@@ -122,6 +122,7 @@ def test_a_plan_over_four_tables_with_a_two_row_header_loads_first_time(page, li
     expect(page.get_by_label("Plan 1, column 1 (Lead Officer)")).to_have_value("lead_officer")
     expect(page.get_by_label("Plan 1, column 6 (Outcomes)")).to_have_value("measure")
     expect(page.get_by_label("Plan 1, column 4 (Resources (Estimated Costs))")).to_have_value("estimated_cost")
+    page.screenshot(path=str(shots / "word-import-mapping.png"), full_page=True)
     page.get_by_role("button", name="Preview the actions").click()
 
     preview = page.get_by_role("table", name="Every action as it will be saved, with its errors")
