@@ -19,9 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from actions.costs import looks_like_cost
-
-Cell = tuple[str, bool]
-Table = list[list[Cell]]
+from actions.word_tables import Cell, Table
 
 #: The fields a column can be mapped to, in the order the form offers them.
 FIELDS = {

@@ -44,8 +44,9 @@ from actions import services
 from actions.costs import note_line, read_cost
 from actions.models import Action
 from actions.plan_cells import ITEM, description_and_number, item_lines, joined, officers_of, shortened, title_of
-from actions.plan_columns import FIELDS, Plan, Table, headers_of
+from actions.plan_columns import FIELDS, Plan, headers_of
 from actions.timescales import timescale_lines_joined
+from actions.word_tables import Table
 from outcomes.models import Outcome, Recommendation, Strategy, SuccessMeasure
 from strategy_tracker import data_version
 from workforce.models import Team
