@@ -9,6 +9,7 @@ import re
 ITEM = re.compile(
     r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(?[a-zA-Z][.)]|\(?(?:[ivx]+|[IVX]+)[.)]|[•\u2022\u25cf\u25aa*\-–])\s+"
 )
+_BULLET = re.compile(r"^[•\u2022\u25cf\u25aa*\-–]\s+")
 LEADING_NUMBER = re.compile(r"^\s*(?:(?P<dotted>\d+(?:\.\d+)+)\.?|(?P<plain>\d+)[.)])\s+")
 
 
@@ -16,8 +17,9 @@ def description_and_number(text: str, *, reference: str = "") -> tuple[str, str]
     """An action cell as one description, and its leading number ("" for none).
 
     The cell's lines are joined by spaces, except that each numbered, lettered or bulleted
-    item starts a line of its own. The leading number ("3. ", "2.1.4 ") is taken off, unless
-    the plan gives the action a ``reference`` that is another number (then it is the text's).
+    item starts a line of its own (a cell that is one bulleted item loses its bullet). The
+    leading number ("3. ", "2.1.4 ") is taken off, unless the plan gives the action a
+    ``reference`` that is another number (then it is the text's).
     """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     number = ""
@@ -27,7 +29,10 @@ def description_and_number(text: str, *, reference: str = "") -> tuple[str, str]
             number = ""
         else:
             lines[0] = lines[0][match.end() :]
-    return "\n".join(item for item in item_lines("\n".join(lines)) if item), number
+    items = [item for item in item_lines("\n".join(lines)) if item]
+    if len(items) == 1:  # a lone bullet is the document's layout, not the action's words
+        items[0] = _BULLET.sub("", items[0])
+    return "\n".join(items), number
 
 
 def item_lines(text: str) -> list[str]:

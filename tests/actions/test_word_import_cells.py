@@ -72,6 +72,7 @@ def test_the_lines_of_a_timescale_cell_read_as_joined_by_semicolons():
         ("1. Recruit staff", "1.1", ("1. Recruit staff", "")),  # another reference: the number is the text's
         ("1.1 Recruit staff", "1.1", ("Recruit staff", "1.1")),
         ("Write the plan\n- with HR\n- with Comms", "", ("Write the plan\n- with HR\n- with Comms", "")),
+        ("• Train the trainers\nin every team", "", ("Train the trainers in every team", "")),
     ],
 )
 def test_an_action_cell_is_one_description_its_leading_number_taken_off(cell, reference, expected):
