@@ -191,13 +191,28 @@ def plans_from(tables: list[Table]) -> list[Plan]:
 
 def header_rows(table: Table) -> int:
     """How many rows at the top of a table are its header: the first row if it reads as one
-    (short cells, most naming a field, no figures), and each row below it that does too."""
+    (short cells, most naming a field, no figures; or a word or two a cell above longer text,
+    as "Risk" and "Control" are), and each row below it that reads as a header too."""
     count = 0
     for row in table[: min(MAX_HEADER_ROWS, len(table) - 1)]:
         if not _reads_as_header(row, below_header=count > 0):
             break
         count += 1
+    if count == 0 and len(table) > 1 and _labels_above_text(table[0], table[1]):
+        count = 1
     return count
+
+
+def _labels_above_text(first: list[Cell], second: list[Cell]) -> bool:
+    """Whether the first row is labels (each cell at most three words, no figures) over a row
+    of longer text."""
+    labels = [text for text, _ in first if text.strip()]
+    below = max((len(text.split()) for text, _ in second), default=0)
+    return (
+        len(labels) >= 2
+        and all(len(text.split()) <= 3 and not re.search(r"[\d£]", text) for text in labels)
+        and below > 2 * max(len(text.split()) for text in labels)
+    )
 
 
 def _reads_as_header(row: list[Cell], *, below_header: bool) -> bool:

@@ -120,6 +120,8 @@ def test_header_rows_are_found_and_read_together():
     assert header_rows([HEADER_1, HEADER_2, ROW, ROW]) == 2
     assert header_rows([HEADER_1, ROW, ROW]) == 1
     assert header_rows([ROW, ROW]) == 0
+    assert header_rows([cells("Risk", "Control"), cells(SENTENCES[0], SENTENCES[1])]) == 1  # labels over text
+    assert header_rows([cells("Recruit", "Quarterly"), cells("Train", "Monthly")]) == 0
     short_row = cells("Head", "Summer", "Recruit", "nil", "PCF", "More staff")  # short, but names no field
     assert header_rows([HEADER_1, short_row]) == 1
     (plan,) = plans_from([[HEADER_1, HEADER_2, ROW]])
