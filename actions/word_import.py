@@ -99,6 +99,7 @@ class Record:
     recommendation_new: bool = False
     officer_account: Any = None  # the lead officer's account, when their name is one account's
     measures: list[SuccessMeasure] = field(default_factory=list)
+    measures_above: bool = False  # the same measures as a record above (its recommendation's)
     cost_note: str = ""
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -208,6 +209,7 @@ class _Loader:
         description, number = description_and_number(values["action"], reference=written_reference)
         recommendation = self.recommendation(outcome, record, description)
         if values.get("measure") and recommendation is not None:
+            record.measures_above = (recommendation.pk, values["measure"]) in self.measured
             record.measures = self.measures(recommendation, values["measure"], values.get("indicator", ""))
         reference = written_reference or number or self.next_reference(outcome, recommendation)
         if reference in self.references:

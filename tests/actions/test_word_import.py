@@ -196,7 +196,15 @@ def test_upload_map_preview_and_save_in_the_admin(planner_client, copy):
 
     preview = planner_client.post(url, {**data, "step": "preview"})
     assert preview.context["step"] == "preview" and not preview.context["failed"]
-    assert len(preview.context["records"]) == 34
+    records = preview.context["records"]
+    assert len(records) == 34
+    # A recommendation's measures are listed once, on its first action; the others say so.
+    assert [(r.action.reference, len(r.measures), r.measures_above) for r in records[6:9]] == [
+        ("1.1.7", 1, True),
+        ("2.1.1", 4, False),
+        ("2.1.2", 4, True),
+    ]
+    assert preview.content.decode().count("All staff will be able to articulate") == 1
     assert not copy.actions.exists()  # nothing saved by the preview
 
     saved = planner_client.post(url, {**data, "step": "save"})
