@@ -21,7 +21,9 @@ wrapped, and are joined with a space, or with nothing where one word filled the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from actions.word_tables import MAX_CELL_CHARACTERS, MAX_CELLS, MAX_COLUMNS, Table
 from outcomes.spreadsheets import SpreadsheetRefused, max_rows
@@ -59,10 +61,26 @@ class Cell:
     lines: list[list[Word]]
     right: float  # where the cell's text may reach
     rowspan: int = 1
-    reaches_foot: bool = False
+    reaches_foot: bool = False  # its text ends within a few lines of the foot of the page's table
 
-    def text(self, vocabulary: frozenset[str] = frozenset()) -> str:
-        return _joined_lines(self.lines, self.right, vocabulary)
+    def text(self, known: Known | None = None) -> str:
+        return _joined_lines(self.lines, self.right, known or Known(frozenset(), frozenset()))
+
+
+class Known(NamedTuple):
+    """What tells a line that ended a paragraph from one that wrapped, where the space left does
+    not: the document's words (a word broken at a cell's edge is found whole elsewhere), and
+    names that stand on a line of their own (the lead teams: "Corporate Comms Team" then
+    "Organisational Planning" on the next line are two teams, whether or not the next fitted)."""
+
+    words: frozenset[str]
+    names: frozenset[str]
+
+    def ends(self, paragraph: str, following: str) -> bool:
+        """Whether the paragraph is a name, and not the start of a longer one the next line goes on with."""
+        said = " ".join(paragraph.split()).casefold()
+        longer = f"{said} {' '.join(following.split()).casefold()}"
+        return said in self.names and not any(name.startswith(longer) for name in self.names)
 
 
 ACROSS = "across"  # a place covered by a cell merged across from the left
@@ -78,10 +96,14 @@ class Grid:
     rows: list[list[object]]
     first_on_page: bool = False
     last_on_page: bool = False
+    ruled: bool = True
+    foot: float = 0.0  # where the text of the page's last table ends
+    line: float = 0.0  # the height of a line of its text
 
 
-def tables_of(pages: list[PageText]) -> list[Table]:
-    """The tables of the pages, joined over pages, as word_tables.read_tables gives them."""
+def tables_of(pages: list[PageText], names: Iterable[str] = ()) -> list[Table]:
+    """The tables of the pages, joined over pages, as word_tables.read_tables gives them; a cell's
+    line that reads as one of ``names`` ends a paragraph."""
     running = _running_lines(pages)
     grids: list[Grid] = []
     counter = _Counter()
@@ -100,14 +122,16 @@ def tables_of(pages: list[PageText]) -> list[Table]:
             found[0].first_on_page = found[-1].last_on_page = True
             _mark_foot(found[-1])
         grids += found
+    # The foot of the text of a page: where the lowest table's text ends on any page.
+    foot = max((grid.foot for grid in grids if grid.last_on_page), default=0.0)
     joined: list[Grid] = []
     for grid in grids:
         if joined and _continues(joined[-1], grid):
-            _join(joined[-1], grid)
+            _join(joined[-1], grid, foot)
         else:
             joined.append(grid)
-    vocabulary = vocabulary_of(pages)
-    return [_table(grid, vocabulary) for grid in joined]
+    known = Known(vocabulary_of(pages), frozenset(" ".join(name.split()).casefold() for name in names))
+    return [_table(grid, known) for grid in joined]
 
 
 class _Counter:
@@ -189,6 +213,7 @@ def _ruled_grid(page: PageText, boxes: list[list[Box | None]], words: list[Word]
             if box[0] <= x < box[2] and box[1] <= y < box[3]:
                 placed.setdefault(box, []).append(word)
                 break
+    _overflow(boxes, lefts, placed, [word for word in words if not any(word in ws for ws in placed.values())])
     rows: list[list[object]] = []
     above: dict[int, Cell] = {}  # each column's cell, for the places it covers below
     for r, row in enumerate(boxes):
@@ -210,6 +235,26 @@ def _ruled_grid(page: PageText, boxes: list[list[Box | None]], words: list[Word]
             slots.append(cell)
         rows.append(slots)
     return Grid(page.number, lefts, rows)
+
+
+def _overflow(boxes: list[list[Box | None]], lefts: list[float], placed: dict[Box, list[Word]], rest: list[Word]):
+    """Words running on below a table's last row, as a cell broken over a page is drawn by some
+    producers (its lines stop where the row would have ended): given to the last row's cells."""
+    cells = [box for row in boxes for box in row if box]
+    x0, x1 = min(box[0] for box in cells), max(box[2] for box in cells)
+    foot = max(box[3] for box in cells)
+    lowest = {
+        c: max((box for box in cells if box[0] <= left + 1 < box[2]), key=lambda b: b[3])
+        for c, left in enumerate(lefts)
+    }
+    bottom = foot
+    for line in _lines_of([word for word in rest if word.top >= foot - 1 and x0 <= word.x0 and word.x1 <= x1 + 1]):
+        if line[0].top - bottom > 1.5 * line[0].size:
+            break  # apart from the table: what follows it
+        for word in line:
+            c = max(i for i, left in enumerate(lefts) if left <= word.x0 + 1) if word.x0 + 1 >= lefts[0] else 0
+            placed.setdefault(lowest[c], []).append(word)
+        bottom = max(word.bottom for word in line)
 
 
 @dataclass
@@ -270,10 +315,15 @@ def _unruled_grids(page: PageText, words: list[Word]) -> list[Grid]:
             if rows or cells:
                 break  # text across the columns: the table has ended
             continue
-        if previous is not None and c == previous[0] and 0 <= piece[0].top - previous[1][-1][0].bottom < piece[0].size:
+        if (
+            previous is not None
+            and c == previous[0]
+            and 0 <= piece[0].top - previous[1][-1][0].bottom < 0.45 * piece[0].size
+        ):
             previous[1].append(piece)
             continue
-        if cells and c <= cells[-1][0]:
+        # A row's cells start level with each other: a cell further right but lower starts a row.
+        if cells and (c <= cells[-1][0] or piece[0].top > cells[0][1][0][0].top + 0.5 * piece[0].size):
             rows.append(_unruled_row(cells, lefts))
             cells = []
         previous = (c, [piece])
@@ -285,7 +335,7 @@ def _unruled_grids(page: PageText, words: list[Word]) -> list[Grid]:
         for c, slot in enumerate(row):
             if isinstance(slot, Cell):
                 slot.right = rights[c]
-    return [Grid(page.number, lefts, rows)]
+    return [Grid(page.number, lefts, rows, ruled=False)]
 
 
 def _pieces(words: list[Word]) -> list[list[Word]]:
@@ -337,10 +387,11 @@ def _mark_foot(grid: Grid) -> None:
     cells = [slot for row in grid.rows for slot in row if isinstance(slot, Cell) and slot.lines]
     if not cells:
         return
-    foot = max(cell.lines[-1][0].bottom for cell in cells)
+    grid.foot = max(cell.lines[-1][0].bottom for cell in cells)
+    grid.line = max(cell.lines[-1][0].size for cell in cells)
     for cell in cells:
-        last = cell.lines[-1][0]
-        cell.reaches_foot = last.bottom >= foot - 1.5 * last.size
+        last = cell.lines[-1][0]  # a cell broken over a page may end a line or two short (widows, orphans)
+        cell.reaches_foot = last.bottom >= grid.foot - 3.5 * last.size
 
 
 def _origin(slot: object) -> Cell | None:
@@ -362,7 +413,7 @@ def _row_texts(row: list[object]) -> list[str]:
     return [" ".join(cell.text().split()) if isinstance(cell, Cell) else "" for cell in row]
 
 
-def _join(table: Grid, grid: Grid) -> None:
+def _join(table: Grid, grid: Grid, foot: float) -> None:
     """Add the grid's rows to the table: the header repeated left out, a row broken over the
     page joined to its first part, cells merged down over the page kept one cell."""
     rows = grid.rows
@@ -372,18 +423,35 @@ def _join(table: Grid, grid: Grid) -> None:
         table.page = grid.page
         return
     first, last = rows[0], table.rows[-1]
-    written = [
-        (slot, _origin(last[c])) for c, slot in enumerate(first) if isinstance(slot, Cell) and slot.lines
-    ]
-    broken = bool(written) and all(above is not None and above.reaches_foot for _, above in written)
+    written = [(slot, _origin(last[c])) for c, slot in enumerate(first) if isinstance(slot, Cell) and slot.lines]
+    # A row broken over the page: the table ran to the foot of the page, and each cell written
+    # on this page continues one that ran to the foot of the table.
+    full = table.foot >= foot - 1.5 * table.line
+    # (or was empty there, its text gone over whole, where the row began just above the foot
+    # or the table is ruled, so that an empty cell is drawn).
+    tops = [cell.lines[0][0].top for cell in map(_origin, last) if cell is not None and cell.lines]
+    began_low = bool(tops) and min(tops) >= table.foot - 4 * table.line
+    own = [slot for slot in last if isinstance(slot, Cell)]  # the cells the row itself begins
+    went_over = all(
+        above is not None and (above.reaches_foot or (not above.lines and (table.ruled or began_low)))
+        for _, above in written
+    )
+    broken = (
+        full
+        and bool(written)
+        and went_over
+        and (began_low or not any(cell.lines for cell in own) or any(above.reaches_foot for _, above in written))
+    )
     replaced: dict[int, Cell] = {}  # id of a cell on this page: the cell above it continues
     for c, slot in enumerate(first):
         above = _origin(last[c]) if c < len(last) else None
         if not isinstance(slot, Cell) or above is None:
             continue
         merged_above = isinstance(last[c], _Merged) or above.rowspan > 1
-        if broken or (merged_above and (not slot.lines or above.reaches_foot)) or (
-            not slot.lines and slot.rowspan > 1 and above.lines
+        if (
+            broken
+            or (merged_above and (not slot.lines or (full and above.reaches_foot)))
+            or (not slot.lines and slot.rowspan > 1 and above.lines)
         ):
             above.lines += slot.lines
             replaced[id(slot)] = above
@@ -394,17 +462,18 @@ def _join(table: Grid, grid: Grid) -> None:
                 row[c] = _Merged(replaced[id(cell)])
     table.rows += rows[1:] if broken else rows
     table.page, table.last_on_page, table.lefts = grid.page, grid.last_on_page, grid.lefts
+    table.foot, table.line = grid.foot, grid.line
 
 
-def _table(grid: Grid, vocabulary: frozenset[str]) -> Table:
+def _table(grid: Grid, known: Known) -> Table:
     rows: Table = []
     for r, row in enumerate(grid.rows, start=1):
         cells = []
         for c, slot in enumerate(row, start=1):
             if isinstance(slot, _Merged):
-                cells.append((slot.cell.text(vocabulary), True))
+                cells.append((slot.cell.text(known), True))
             elif isinstance(slot, Cell):
-                text = slot.text(vocabulary)
+                text = slot.text(known)
                 if len(text) > MAX_CELL_CHARACTERS:
                     raise SpreadsheetRefused(
                         f"Row {r}, column {c} of the table ending on page {grid.page} has {len(text):,} characters; "
@@ -417,38 +486,66 @@ def _table(grid: Grid, vocabulary: frozenset[str]) -> Table:
     return rows
 
 
-def _joined_lines(lines: list[list[Word]], right: float, vocabulary: frozenset[str]) -> str:
-    """A cell's lines as its text: a line break where a paragraph ended, else a space, or nothing
-    where a word was broken at the cell's edge (the two parts make a word found whole elsewhere
-    in the document) or at its hyphen, or the line goes on with a comma or stop."""
-    text = ""
+def _joined_lines(lines: list[list[Word]], right: float, known: Known) -> str:
+    """A cell's lines as its text: a line break where a paragraph ended (the next line's first
+    word would have fitted, or the paragraph reads as a known name), else a space, or nothing
+    where a word was broken: at the cell's edge, at its hyphen or slash, or before a comma."""
+    text = paragraph = ""
     for index, line in enumerate(lines):
         words = " ".join(word.text for word in line)
         if index == 0:
-            text = words
+            text = paragraph = words
             continue
         before, first = lines[index - 1], line[0]
         last = before[-1].text
         room = right - before[-1].x1
-        fitted = room > first.size * 0.3 + (first.x1 - first.x0)
-        if fitted:
-            text += "\n" + words  # the next word would have fitted: the paragraph ended
-        elif first.text[0] in ",.;:)" or (len(last) > 1 and last[-1] == "-" and last[-2].isalpha()):
-            text += words
-        elif room < 2 * (before[-1].x1 - before[-1].x0) / len(last) and (
-            (_bare(last + first.text) in vocabulary and _bare(last) not in vocabulary)
+        if room > first.size * 0.3 + (first.x1 - first.x0) or known.ends(paragraph, words):
+            text, paragraph = f"{text}\n{words}", words
+            continue
+        joined = first.text[0] in ",.;:)" or (
+            len(last) > 1 and (last[-1] == "/" or last[-1] == "-" and last[-2].isalpha())
+        )
+        broken = room < 2 * (before[-1].x1 - before[-1].x0) / len(last) and (
+            (_bare(last + first.text) in known.words and _bare(last) not in known.words)
             or _is_word_end(first.text)
-            or (len(last) >= 10 and last[-1].isalnum() and _LINK.search(last))
-        ):
-            text += words  # a word too long for the cell, broken at its edge
-        else:
-            text += " " + words
+            or (len(last) >= 10 and last[-1].isalnum() and bool(_LINK.search(last)))
+        )
+        glue = "" if joined or broken else " "
+        text, paragraph = text + glue + words, paragraph + glue + words
     return text.strip()
 
 
 #: Words of one or two letters: anything else that short starting a line is the end of a broken word.
 _SHORT_WORDS = frozenset(
-    "a i an as at be by do go he if in is it me my no of on or so to up us we".split()
+    [
+        "a",
+        "i",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "on",
+        "or",
+        "so",
+        "to",
+        "up",
+        "us",
+        "we",
+        "eg",
+        "ie",
+    ]
 )
 
 
@@ -456,7 +553,7 @@ _LINK = re.compile(r"/|\w\.\w")  # an address or words joined by slashes, broken
 
 
 def _is_word_end(text: str) -> bool:
-    letters = text.strip(".,;:()[]'\"!?")
+    letters = text.rstrip(".,;:)]'\"!?")
     return 0 < len(letters) <= 2 and letters.isalpha() and letters.islower() and letters not in _SHORT_WORDS
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from collections.abc import Iterable
 
 from django.template.defaultfilters import filesizeformat
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -60,11 +61,12 @@ SCANNED = (
 NO_TABLES = "The PDF has no tables. The plan must be in a table, one action a row."
 
 
-def read_pdf_tables(upload) -> list[Table]:
+def read_pdf_tables(upload, *, names: Iterable[str] = ()) -> list[Table]:
     """The tables of an uploaded PDF, each a list of rows of (text, merged from above).
 
     A table continued over several pages is one table, its header repeated on each page
-    read once; running headers, footers and page numbers are left out. Raises
+    read once; running headers, footers and page numbers are left out. A line of a cell that
+    reads as one of ``names`` (the lead teams) ends a paragraph, as in the Word cell. Raises
     SpreadsheetRefused with a sentence for the planner, naming the page where it stopped,
     when the file cannot be read within the limits.
     """
@@ -75,7 +77,7 @@ def read_pdf_tables(upload) -> list[Table]:
     pages = _read_pages(_open(data))  # not closed: pdfplumber's close walks every page again
     if not any(page.words for page in pages):
         raise SpreadsheetRefused(SCANNED)
-    tables = pdf_layout.tables_of(pages)
+    tables = pdf_layout.tables_of(pages, names)
     if not tables:
         raise SpreadsheetRefused(NO_TABLES)
     if len(tables) > MAX_TABLES:
@@ -171,13 +173,32 @@ def _read_pages(pdf: PDF) -> list[pdf_layout.PageText]:
 def _read_page(page: _CountedPage) -> pdf_layout.PageText:
     words = page.extract_words(use_text_flow=True, keep_blank_chars=False)
     ruled = [table for table in page.find_tables() if len(table.columns) > 1]
+    if ruled:  # again, each table closed at its top and foot: a cell running on to the next page has no foot drawn
+        found = page.find_tables({"explicit_horizontal_lines": sorted(_closing_lines(page, ruled))})
+        ruled = [table for table in found if len(table.columns) > 1]
     return pdf_layout.PageText(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
         words=[pdf_layout.Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words],
-        ruled=[[[cell for cell in row.cells] for row in table.rows] for table in ruled],
+        ruled=[[list(row.cells) for row in table.rows] for table in ruled],
     )
+
+
+def _closing_lines(page: Page, tables) -> set[float]:
+    """The heights where each ruled table's side lines start and end: its top and foot, drawn or not."""
+    heights = set()
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        sides = [edge for edge in page.edges if edge["orientation"] == "v" and x0 - 1 <= edge["x0"] <= x1 + 1]
+        reach = [(edge["top"], edge["bottom"]) for edge in sides if edge["bottom"] >= top and edge["top"] <= bottom]
+        while True:  # side lines drawn a cell at a time: follow them on past the table found
+            more = [(t, b) for t, b in ((e["top"], e["bottom"]) for e in sides) if b > bottom and t <= bottom + 1]
+            if not more:
+                break
+            bottom = max(b for _, b in more)
+        heights |= {min([top] + [t for t, _ in reach]), bottom}
+    return heights
 
 
 class _CountedPage(Page):

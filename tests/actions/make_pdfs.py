@@ -45,9 +45,9 @@ def word_document(slug: str, fields: list[str], landscape: bool) -> bytes:
     """The strategy's plan as tests/actions/word_documents.py builds it, its table ruled and as
     wide as the page (python-docx's own table is unruled and as wide as a portrait page)."""
     import docx
+    from django.core.management import call_command
     from docx.enum.section import WD_ORIENT
     from docx.shared import Emu, Pt
-    from django.core.management import call_command
 
     from outcomes.models import Strategy
     from tests.actions.word_documents import COLUMNS, MERGED, build_docx, plan_rows
