@@ -13,9 +13,7 @@ foot of the page before is the rest of a row broken over the page, joined to it.
 headers and footers (a line near the top or foot of the page, apart from the rest, that
 recurs on other pages or reads as a page number) are left out before any of this.
 
-A cell's lines: a line that ends short of the cell's edge, where the next line's first
-word would have fitted, ended a paragraph (a line break in the Word cell); other lines
-wrapped, and are joined with a space, or with nothing where one word filled the line.
+A cell's lines are joined into its text by ``actions.pdf_lines``.
 """
 
 from __future__ import annotations
@@ -23,25 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
+from actions.pdf_lines import Known, Word, joined_lines, vocabulary_of
 from actions.word_tables import MAX_CELL_CHARACTERS, MAX_CELLS, MAX_COLUMNS, Table
 from outcomes.spreadsheets import SpreadsheetRefused, max_rows
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def size(self) -> float:
-        return max(self.bottom - self.top, 1.0)
 
 
 @dataclass
@@ -64,23 +49,7 @@ class Cell:
     reaches_foot: bool = False  # its text ends within a few lines of the foot of the page's table
 
     def text(self, known: Known | None = None) -> str:
-        return _joined_lines(self.lines, self.right, known or Known(frozenset(), frozenset()))
-
-
-class Known(NamedTuple):
-    """What tells a line that ended a paragraph from one that wrapped, where the space left does
-    not: the document's words (a word broken at a cell's edge is found whole elsewhere), and
-    names that stand on a line of their own (the lead teams: "Corporate Comms Team" then
-    "Organisational Planning" on the next line are two teams, whether or not the next fitted)."""
-
-    words: frozenset[str]
-    names: frozenset[str]
-
-    def ends(self, paragraph: str, following: str) -> bool:
-        """Whether the paragraph is a name, and not the start of a longer one the next line goes on with."""
-        said = " ".join(paragraph.split()).casefold()
-        longer = f"{said} {' '.join(following.split()).casefold()}"
-        return said in self.names and not any(name.startswith(longer) for name in self.names)
+        return joined_lines(self.lines, self.right, known or Known(frozenset(), frozenset()))
 
 
 ACROSS = "across"  # a place covered by a cell merged across from the left
@@ -130,7 +99,10 @@ def tables_of(pages: list[PageText], names: Iterable[str] = ()) -> list[Table]:
             _join(joined[-1], grid, foot)
         else:
             joined.append(grid)
-    known = Known(vocabulary_of(pages), frozenset(" ".join(name.split()).casefold() for name in names))
+    known = Known(
+        vocabulary_of(w for page in pages for w in page.words),
+        frozenset(" ".join(name.split()).casefold() for name in names),
+    )
     return [_table(grid, known) for grid in joined]
 
 
@@ -207,13 +179,15 @@ def _ruled_grid(page: PageText, boxes: list[list[Box | None]], words: list[Word]
     lefts = sorted({box[0] for row in boxes for box in row if box})
     placed: dict[Box, list[Word]] = {}
     cells_boxes = [box for row in boxes for box in row if box]
+    rest = []
     for word in words:
         x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
-        for box in cells_boxes:
-            if box[0] <= x < box[2] and box[1] <= y < box[3]:
-                placed.setdefault(box, []).append(word)
-                break
-    _overflow(boxes, lefts, placed, [word for word in words if not any(word in ws for ws in placed.values())])
+        home = next((b for b in cells_boxes if b[0] <= x < b[2] and b[1] <= y < b[3]), None)
+        if home is None:
+            rest.append(word)
+        else:
+            placed.setdefault(home, []).append(word)
+    _overflow(boxes, lefts, placed, rest)
     rows: list[list[object]] = []
     above: dict[int, Cell] = {}  # each column's cell, for the places it covers below
     for r, row in enumerate(boxes):
@@ -300,7 +274,7 @@ def _unruled_grids(page: PageText, words: list[Word]) -> list[Grid]:
     def column(piece: list[Word]) -> int:
         return max(i for i, left in enumerate(lefts) if left <= piece[0].x0 + 2) if piece[0].x0 + 2 >= lefts[0] else -1
 
-    tops = {}
+    tops: dict[int, set[int]] = {}
     for piece in pieces:
         tops.setdefault(round(piece[0].top), set()).add(column(piece))
     start = min((top for top, columns in tops.items() if len(columns) > 1), default=None)
@@ -440,7 +414,11 @@ def _join(table: Grid, grid: Grid, foot: float) -> None:
         full
         and bool(written)
         and went_over
-        and (began_low or not any(cell.lines for cell in own) or any(above.reaches_foot for _, above in written))
+        and (
+            began_low
+            or not any(cell.lines for cell in own)
+            or any(above is not None and above.reaches_foot for _, above in written)
+        )
     )
     replaced: dict[int, Cell] = {}  # id of a cell on this page: the cell above it continues
     for c, slot in enumerate(first):
@@ -484,83 +462,3 @@ def _table(grid: Grid, known: Known) -> Table:
                 cells.append(("", False))
         rows.append(cells)
     return rows
-
-
-def _joined_lines(lines: list[list[Word]], right: float, known: Known) -> str:
-    """A cell's lines as its text: a line break where a paragraph ended (the next line's first
-    word would have fitted, or the paragraph reads as a known name), else a space, or nothing
-    where a word was broken: at the cell's edge, at its hyphen or slash, or before a comma."""
-    text = paragraph = ""
-    for index, line in enumerate(lines):
-        words = " ".join(word.text for word in line)
-        if index == 0:
-            text = paragraph = words
-            continue
-        before, first = lines[index - 1], line[0]
-        last = before[-1].text
-        room = right - before[-1].x1
-        if room > first.size * 0.3 + (first.x1 - first.x0) or known.ends(paragraph, words):
-            text, paragraph = f"{text}\n{words}", words
-            continue
-        joined = first.text[0] in ",.;:)" or (
-            len(last) > 1 and (last[-1] == "/" or last[-1] == "-" and last[-2].isalpha())
-        )
-        broken = room < 2 * (before[-1].x1 - before[-1].x0) / len(last) and (
-            (_bare(last + first.text) in known.words and _bare(last) not in known.words)
-            or _is_word_end(first.text)
-            or (len(last) >= 10 and last[-1].isalnum() and bool(_LINK.search(last)))
-        )
-        glue = "" if joined or broken else " "
-        text, paragraph = text + glue + words, paragraph + glue + words
-    return text.strip()
-
-
-#: Words of one or two letters: anything else that short starting a line is the end of a broken word.
-_SHORT_WORDS = frozenset(
-    [
-        "a",
-        "i",
-        "an",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "go",
-        "he",
-        "if",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "no",
-        "of",
-        "on",
-        "or",
-        "so",
-        "to",
-        "up",
-        "us",
-        "we",
-        "eg",
-        "ie",
-    ]
-)
-
-
-_LINK = re.compile(r"/|\w\.\w")  # an address or words joined by slashes, broken where it met the edge
-
-
-def _is_word_end(text: str) -> bool:
-    letters = text.rstrip(".,;:)]'\"!?")
-    return 0 < len(letters) <= 2 and letters.isalpha() and letters.islower() and letters not in _SHORT_WORDS
-
-
-def _bare(text: str) -> str:
-    return text.strip(".,;:()[]'\"!?").casefold()
-
-
-def vocabulary_of(pages: list[PageText]) -> frozenset[str]:
-    """The document's words, to tell a word broken at a cell's edge from two words."""
-    return frozenset(_bare(word.text) for page in pages for word in page.words)

@@ -26,7 +26,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.pdf import PDF
 
-from actions import pdf_layout
+from actions import pdf_layout, pdf_lines
 from actions.word_tables import MAX_MAPPED_COLUMNS, MAX_TABLES, Table
 from outcomes.spreadsheets import (
     MAX_UNPACK_RATIO,
@@ -180,7 +180,7 @@ def _read_page(page: _CountedPage) -> pdf_layout.PageText:
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
-        words=[pdf_layout.Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words],
+        words=[pdf_lines.Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words],
         ruled=[[list(row.cells) for row in table.rows] for table in ruled],
     )
 
@@ -216,7 +216,7 @@ class _CountedPage(Page):
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
     characters = objects = 0
 
-    def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def render_char(self, *args, **kwargs):
         self.characters += 1
         if self.characters > MAX_PAGE_CHARACTERS:
             raise SpreadsheetRefused(
@@ -225,11 +225,11 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
             )
         return super().render_char(*args, **kwargs)
 
-    def paint_path(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def paint_path(self, *args, **kwargs):
         self._count()
         return super().paint_path(*args, **kwargs)
 
-    def render_image(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def render_image(self, *args, **kwargs):
         self._count()
         return super().render_image(*args, **kwargs)
 
