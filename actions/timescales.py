@@ -9,8 +9,9 @@ seasons ("Summer 2018", meteorological) and school terms ("Spring term 2019"), d
 (counted from the strategy's start), "Ongoing", recurring notes ("(and then ongoing)",
 "and then quarterly", "then annually"), a recurring word anywhere ("Quarterly reports
 to DMT"), and two parts joined by ";" or "," where one gives the date and the other says
-delivery is ongoing. It never guesses: "TBC", "Subject to funding", "Early 2016" are
-unreadable, with no dates.
+delivery is ongoing. The lines of a cell ("Strategy agreed by October 2009" / "Implementation -
+ongoing") read as the same text joined by "; " (``timescale_lines_joined``). It never guesses:
+"TBC", "Subject to funding", "Early 2016" are unreadable, with no dates.
 """
 
 from __future__ import annotations
@@ -116,10 +117,32 @@ def parse_timescale(text: str, *, period_start: date | None = None) -> Timescale
     ``period_start`` is the strategy's first day, from which "Within 3 months" and "Year 2"
     are counted; without it they are unreadable.
     """
-    cleaned = re.sub(r"\s+", " ", text.translate(_DASHES)).strip().lower()
+    cleaned = re.sub(r"\s+", " ", timescale_lines_joined(text).translate(_DASHES)).strip().lower()
     if not cleaned:
         return _UNREADABLE
     return _clause(cleaned, period_start) or _parts(cleaned, period_start) or _ongoing_only(cleaned) or _UNREADABLE
+
+
+_CONTINUES = re.compile(r"^[(a-z0-9]|^(?:and|then|or|to|until)\b")
+_ENDS_WITH_MONTH = re.compile(rf"\b{_MONTH}$")
+
+
+def timescale_lines_joined(text: str) -> str:
+    """A timescale written over several lines of one cell, as one line: each line a part joined
+    by "; ", as if the planner had typed it so; a line that carries on the one before (it
+    starts with a bracket, a small letter, a digit, "and" or "to", or the line before ends with a dash
+    or comma, or with a month) is joined by a space. "Strategy agreed by October 2009" / "Implementation -
+    ongoing" is "Strategy agreed by October 2009; Implementation - ongoing"."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        carries_on = (
+            _CONTINUES.match(line)
+            or joined.endswith(("-", ",", "\u2013", ";", "/"))
+            or _ENDS_WITH_MONTH.search(joined.lower())  # "January" / "February 2016"
+        )
+        joined += (" " if carries_on else "; ") + line
+    return joined
 
 
 def _clause(text: str, period_start: date | None) -> Timescale | None:

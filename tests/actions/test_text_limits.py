@@ -121,5 +121,8 @@ def test_the_word_import_refuses_a_description_one_past_the_limit(planner):
         strategy, tables, [Mapping(table=1, header_rows=1, columns=["outcome", "action"])], user=planner, save=True
     )
 
-    assert records[0].errors == ["Action: Enter 4,000 characters or fewer (this has 4,001)."]
+    assert records[0].errors == [
+        'Table 1, row 2, column "How we will…": the action is too long: enter 4,000 characters or fewer '
+        "(this has 4,001). Shorten it in the document."
+    ]
     assert Action.objects.count() == 0

@@ -8,13 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from actions.costs import note_line
 from actions.models import Action
-from actions.word_import import Mapping, load_plan, suggest_field
+from actions.plan_columns import suggest_field
+from actions.word_import import Mapping, load_plan
 from actions.word_tables import read_tables
 from outcomes.models import Outcome, Strategy, SuccessMeasure
 from outcomes.spreadsheets import SpreadsheetRefused
 from tests import factories
-from tests.actions.word_documents import COLUMNS, MERGED, build_docx, plan_rows
+from tests.actions.plan_checks import posted
+from tests.actions.word_documents import COLUMNS, MERGED, build_docx, issue_plan, plan_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +113,9 @@ def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy, planner):
     assert [r.errors for r in records] == [
         [],
         [
-            'There is no lead team called "Nobody In Particular". Add the team in the admin first, correct the name, '
-            "or map the column to Lead officer."
+            'Table 1, row 3, column "Who will… Lead Team(s)": there is no lead team called "Nobody In Particular". '
+            "Add the team in the admin first or correct the name in the document; if the column names people, "
+            "map it to Lead officer."
         ],
         [],
     ]
@@ -120,19 +124,13 @@ def test_a_bad_row_blocks_the_whole_load_and_nothing_is_saved(copy, planner):
     assert Outcome.objects.count() == outcomes_before
 
 
-def test_numbered_items_line_breaks_and_costs_in_a_cell(planner):
+def test_numbered_items_stay_one_action_and_costs_are_read_from_the_words(planner):
     strategy = factories.StrategyFactory(slug="costed")
     fields = ["outcome", "reference", "action", "lead_officer", "timescale", "estimated_cost"]
     rows = [
-        [
-            "1. Stable",
-            "1.1",
-            "1. Recruit\npermanent staff\n2. Reduce agency use",
-            "Head",
-            "Summer 2018",
-            "£1,500",
-        ],
-        ["1. Stable", "1.2", "2.1.4 Review pay\nand grading", "Head", "TBC", "Within existing budget"],
+        ["1. Stable", "1.1", "1. Recruit\npermanent staff\n2. Reduce agency use", "Head", "Summer 2018", "£1,500"],
+        ["1. Stable", "", "2.1.4 Review pay\nand grading", "Head", "TBC", "Within existing budget"],
+        ["1. Stable", "1.3", "Train mentors:\na) social workers\nb) team managers", "Head", "2018", "£1.5k"],
     ]
     tables = read_tables(upload(build_docx(rows, ["Theme", "Ref", "Action", "Lead officer", "When", "Resources"])))
     assert [suggest_field(text) for text, _ in tables[0][0]] == fields
@@ -140,11 +138,11 @@ def test_numbered_items_line_breaks_and_costs_in_a_cell(planner):
     assert [r.errors for r in records] == [[], [], []]
     actions = list(strategy.actions.order_by("order"))
     assert [(a.reference, a.description, a.estimated_cost) for a in actions] == [
-        ("1.1.1", "Recruit permanent staff", 1500),
-        ("1.1.2", "Reduce agency use", 1500),
+        ("1.1", "1. Recruit permanent staff\n2. Reduce agency use", 1500),  # its own number is not the reference
         ("2.1.4", "Review pay and grading", None),
+        ("1.3", "Train mentors:\na) social workers\nb) team managers", 1500),
     ]
-    assert actions[2].notes == "Resources: Within existing budget"
+    assert actions[1].notes == "Cost as written: Within existing budget"
     assert strategy.outcomes.get().title == "Stable"
     assert actions[0].lead_officer == "Head" and actions[0].due_date == datetime.date(2018, 8, 31)
 
@@ -193,13 +191,21 @@ def test_upload_map_preview_and_save_in_the_admin(planner_client, copy):
     )
     assert mapped.status_code == 200 and mapped.context["step"] == "map"
     form = mapped.context["mapping"]
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: ("on" if value is True else value) for name, value in data.items() if value not in (False, None)}
+    data = posted(form)
     assert [data[f"column_1_{c}"] for c in range(1, 9)] == fields
 
     preview = planner_client.post(url, {**data, "step": "preview"})
     assert preview.context["step"] == "preview" and not preview.context["failed"]
-    assert len(preview.context["records"]) == 34
+    records = preview.context["records"]
+    assert len(records) == 34
+    # A recommendation's measures are listed once, on its first action; the others say so.
+    assert [(r.action.reference, len(r.measures), r.measures_above) for r in records[6:9]] == [
+        ("1.1.7", 1, True),
+        ("2.1.1", 4, False),
+        ("2.1.2", 4, True),
+    ]
+    shown = preview.content.decode().split('id="preview"')[1]  # below the mapping's sample rows
+    assert shown.count("All staff will be able to articulate") == 1
     assert not copy.actions.exists()  # nothing saved by the preview
 
     saved = planner_client.post(url, {**data, "step": "save"})
@@ -245,3 +251,72 @@ def test_another_planners_upload_is_not_found(planner_client, client, copy):
     )
     assert response.context["step"] == "upload" and response.context["expired"]
     assert not Action.objects.exists()
+
+
+def test_the_word_import_opened_from_a_strategy_has_that_strategy_chosen(planner_client, copy):
+    other = factories.StrategyFactory(slug="other")
+    strategy_page = planner_client.get(reverse("admin:outcomes_strategy_change", args=[other.pk])).content.decode()
+    link = f"{reverse('admin:actions_action_word_import')}?strategy={other.pk}"
+    assert f'href="{link}"' in strategy_page
+
+    page = planner_client.get(link)
+
+    assert page.context["upload"]["strategy"].value() == str(other.pk)
+    assert f'<option value="{other.pk}" selected>' in page.content.decode()
+    assert planner_client.get(reverse("admin:actions_action_word_import")).context["upload"]["strategy"].value() is None
+
+
+def test_a_plan_over_four_tables_is_mapped_once_and_the_preview_shows_it_as_it_will_be_saved(planner_client):
+    strategy = factories.StrategyFactory(
+        slug="children-2009", period_start=datetime.date(2009, 4, 1), period_end=datetime.date(2010, 3, 31)
+    )
+    url = reverse("admin:actions_action_word_import")
+    mapped = planner_client.post(url, {"step": "upload", "strategy": strategy.pk, "document": upload(issue_plan())})
+    form = mapped.context["mapping"]
+    assert [item["tables"] for item in form.layout] == [[1, 2, 3, 4]]
+    assert "These 4 tables have the same header, so they are one plan: map its columns once." in mapped.content.decode()
+
+    preview = planner_client.post(url, {**posted(form), "step": "preview"})
+
+    page = preview.content.decode()
+    assert preview.context["failed"] == [] and len(preview.context["records"]) == 7
+    for shown in (
+        "7 actions are ready to load. Nothing has been saved yet.",
+        "Plan 1, column “Outcomes”: Measure of success",
+        "Plan 1, column “Lead Officer”: Lead officer (people)",
+        "No outcome column: every action loads into a new outcome, “Action plan”.",
+        "there is no recommendation column, so each action with measures is given a recommendation of its own",
+        "Officer: Jane Smith <strong>(new: named only, no account)</strong>",
+        "£1,000<br>As written: Materials, promotional costs (£1000) Plus cost of running programme",
+        "Strategy agreed by October 2009; Implementation - ongoing",
+        "Due 31 October 2009. Ongoing.",
+        "ii. supervision skills",
+    ):
+        assert shown in page, shown
+    assert not strategy.actions.exists() and not strategy.outcomes.exists()
+
+    saved = planner_client.post(url, {**posted(form), "step": "save"})
+    assert saved.status_code == 302 and strategy.actions.count() == 7
+
+
+def test_the_action_page_shows_the_cost_as_the_plan_gives_it(client, planner):
+    action = factories.ActionFactory(estimated_cost=1000, notes=note_line("Materials (£1000) plus running costs"))
+    client.force_login(planner)
+    page = client.get(reverse("reporting:detail", args=[action.pk])).content.decode()
+    assert "£1000" in page and "As the plan gives it: Materials (£1000) plus running costs" in page
+
+
+def test_the_outcome_for_a_plan_with_no_outcome_column_is_asked_only_for_such_a_plan(planner_client, copy):
+    url = reverse("admin:actions_action_word_import")
+    with_outcome = build_docx([["1. People", "Recruit staff"]], ["We want…", "How we will…"])
+    without = build_docx([["Recruit staff", "March 2016"]], ["How we will…", "When"])
+
+    asked = [
+        "Outcome for a plan with no outcome column"
+        in planner_client.post(
+            url, {"step": "upload", "strategy": copy.pk, "document": upload(content)}
+        ).content.decode()
+        for content in (with_outcome, without)
+    ]
+
+    assert asked == [False, True]
