@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from actions.pdf_tables import read_pdf_tables
 from actions.plan_columns import FIELDS, MAX_HEADER_ROWS, headers_of, plans_from, suggest_column
 from actions.word_import import Mapping, load_plan
 from actions.word_tables import read_tables
@@ -36,15 +37,23 @@ class UploadForm(forms.Form):
         label="Strategy",
         help_text="Create the strategy first; its plan is loaded from the document.",
     )
-    document = forms.FileField(label="Word document (.docx)", help_text="The document whose table(s) hold the plan.")
+    document = forms.FileField(
+        label="Word document (.docx) or PDF",
+        help_text="The document whose table(s) hold the plan: the Word document, or the PDF published from it.",
+    )
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
-        if not upload.name.lower().endswith(".docx"):
-            raise forms.ValidationError("Choose a Word document saved as .docx (not .doc or .pdf).", code="type")
+        if not upload.name.lower().endswith((".docx", ".pdf")):
+            raise forms.ValidationError(
+                "Choose a Word document saved as .docx, or a PDF (not .doc or any other type).", code="type"
+            )
         try:
             check_upload_size(upload)  # before a byte is read
-            self.tables = read_tables(upload)
+            if upload.name.lower().endswith(".pdf"):  # the lead teams' names tell where a PDF cell's lines break
+                self.tables = read_pdf_tables(upload, names=Team.objects.values_list("name", flat=True))
+            else:
+                self.tables = read_tables(upload)
         except SpreadsheetRefused as refusal:
             raise forms.ValidationError(str(refusal), code="refused") from refusal
         return upload
