@@ -37,7 +37,7 @@ from publishing.public_views import SERVED_FILES
 from reporting import services
 from reporting.models import DmtDecision, Reminder
 from tests import factories
-from workforce.models import Directorate, ServiceArea, TeamMembership, WorkforceFigure
+from workforce.models import Directorate, ProviderGroup, ServiceArea, SignInAccount, TeamMembership, WorkforceFigure
 from workforce.roles import DMT, MANAGER
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,7 @@ SIGN_IN_PAGES = {
     "password_reset_complete",
     "admin:login",
     "admin:logout",
+    "signed_out",  # "You have signed out", after signing out at the council's identity provider
 }
 PUBLIC_NAMESPACE = "published"
 
@@ -162,6 +163,8 @@ class World:
         )
         publishing_services.report_publish(period=self.period, user=planner)
         self.version = publishing_services.report_correct(period=self.period, user=planner, reason="A correction")
+        ProviderGroup.objects.create(value="sg-tracker-managers", role=MANAGER).teams.set([self.team])
+        SignInAccount.objects.create(user=planner, subject="council-account-of-the-planner")
         AccessAttempt.objects.create(username="x", ip_address="127.0.0.1", user_agent="t", failures_since_start=1)
         AccessLog.objects.create(username="x", ip_address="127.0.0.1", user_agent="t")
         AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1", user_agent="t")
