@@ -122,6 +122,25 @@ def _why_nobody(action: Action, members: dict[int, list]) -> list[tuple[str, str
     return reasons or [("The action names no lead team or lead officer", action_page)]
 
 
+@dataclass
+class FixToMake:
+    """One thing to put right in the admin, and the missing actions it would let a reminder reach."""
+
+    reason: str
+    fix_url: str
+    actions: list[Action]
+
+
+def fixes_to_make(nobody: Iterable[NobodyToEmail]) -> list[FixToMake]:
+    """`nobody`'s reasons, each once, with the actions it holds up: a team with no members that
+    leads four actions is one line to fix, not four."""
+    fixes: dict[tuple[str, str], FixToMake] = {}
+    for item in nobody:
+        for reason, fix_url in item.reasons:
+            fixes.setdefault((reason, fix_url), FixToMake(reason, fix_url, [])).actions.append(item.action)
+    return list(fixes.values())
+
+
 # --- The returns page ----------------------------------------------------------------------
 
 

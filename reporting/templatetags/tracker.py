@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from reporting import words
+from reporting import returns, words
 from workforce.people import person_name
 
 register = template.Library()
@@ -53,3 +53,9 @@ register.filter("due_sentence", words.due_sentence)
 register.filter("closed_words", words.closed_words)
 register.filter("finished_words", words.finished_words)
 register.filter("person_name", person_name)
+
+
+@register.filter
+def fixes_to_make(nobody):
+    """The things to fix in the admin for the actions nobody can be emailed about, each once."""
+    return returns.fixes_to_make(nobody)
