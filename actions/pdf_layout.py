@@ -250,7 +250,8 @@ def _overflow(boxes: list[list[Box | None]], lefts: list[float], placed: dict[Bo
         for c, left in enumerate(lefts)
     }
     bottom = foot
-    for line in _lines_of([word for word in rest if word.top >= foot - 1 and x0 <= word.x0 and word.x1 <= x1 + 1]):
+    # Words below the last row's foot, or across it (their middle below it, their line begun inside).
+    for line in _lines_of([word for word in rest if word.bottom > foot and x0 <= word.x0 and word.x1 <= x1 + 1]):
         if line[0].top - bottom > 1.5 * line[0].size:
             break  # apart from the table: what follows it
         for word in line:
@@ -448,6 +449,19 @@ def _join(table: Grid, grid: Grid, foot: float) -> None:
             or any(above is not None and above.reaches_foot for _, above in written)
         )
     )
+    # The rows spanned by cells merged down over the page, empty here: their text ended above.
+    # A cell spanning as many rows whose column's cell ran to the foot continues that cell, the
+    # row they were merged across having ended at the foot of the page.
+    going_on = {
+        slot.rowspan
+        for c, slot in enumerate(first)
+        if isinstance(slot, Cell)
+        and not slot.lines
+        and slot.rowspan > 1
+        and c < len(last)
+        and (above := _origin(last[c])) is not None
+        and above.lines
+    }
     replaced: dict[int, Cell] = {}  # id of a cell on this page: the cell above it continues
     for c, slot in enumerate(first):
         above = _origin(last[c]) if c < len(last) else None
@@ -458,6 +472,7 @@ def _join(table: Grid, grid: Grid, foot: float) -> None:
             broken
             or (merged_above and (not slot.lines or (full and above.reaches_foot)))
             or (not slot.lines and slot.rowspan > 1 and above.lines)
+            or (full and above.reaches_foot and slot.rowspan in going_on)
         ):
             above.lines += slot.lines
             replaced[id(slot)] = above

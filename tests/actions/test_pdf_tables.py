@@ -21,7 +21,7 @@ from actions.pdf_tables import read_pdf_tables
 from actions.word_tables import read_tables
 from outcomes.models import Strategy
 from outcomes.spreadsheets import SpreadsheetRefused
-from tests.actions.make_pdfs import DOCUMENTS, PDFS, pdf_name, word_document
+from tests.actions.make_pdfs import DOCUMENTS, PDFS, SPACED, pdf_name, word_document
 from tests.actions.pdf_documents import build_pdf
 from tests.actions.word_documents import COLUMNS, MERGED, build_docx, plan_rows
 
@@ -68,7 +68,10 @@ def printed(slug, fields, ruled, landscape):
     repeated = {i for i, name in enumerate(fields) if name in MERGED}
     merged, blank = (repeated, set()) if ruled else (set(), repeated)
     word = build_docx(rows, headers, merged=merged, blank=blank)
-    return word, build_pdf(rows, headers, merged=merged, blank=blank, ruled=ruled, landscape=landscape)
+    spaced = slug in SPACED  # its paragraphs spaced apart, as LibreOffice's PDF of it spaces them
+    return word, build_pdf(
+        rows, headers, merged=merged, blank=blank, ruled=ruled, landscape=landscape, paragraphs=spaced
+    )
 
 
 @pytest.mark.parametrize(("slug", "fields", "landscape"), DOCUMENTS, ids=[pdf_name(s, o) for s, _, o in DOCUMENTS])
