@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from actions.pdf_lines import Known, Word, joined_lines, vocabulary_of
+from actions.pdf_lines import Known, Word, joined_lines, line_gap, vocabulary_of
 from actions.word_tables import MAX_CELL_CHARACTERS, MAX_CELLS, MAX_COLUMNS, Table
 from outcomes.spreadsheets import SpreadsheetRefused, max_rows
 
@@ -91,6 +91,7 @@ def tables_of(pages: list[PageText], names: Iterable[str] = ()) -> list[Table]:
             found[0].first_on_page = found[-1].last_on_page = True
             _mark_foot(found[-1])
         grids += found
+    spacing = _paragraph_gap(grids)  # read before cells broken over pages are joined
     # The foot of the text of a page: where the lowest table's text ends on any page.
     foot = max((grid.foot for grid in grids if grid.last_on_page), default=0.0)
     joined: list[Grid] = []
@@ -102,8 +103,35 @@ def tables_of(pages: list[PageText], names: Iterable[str] = ()) -> list[Table]:
     known = Known(
         vocabulary_of(w for page in pages for w in page.words),
         frozenset(" ".join(name.split()).casefold() for name in names),
+        spacing,
     )
     return [_table(grid, known) for grid in joined]
+
+
+#: Lines of one paragraph are set alike; a paragraph's spacing adds a quarter of a line or more.
+_PARAGRAPH_SPACING = 0.25
+#: The paragraph gaps a document shows before it is taken to space its paragraphs: more than
+#: one, so that a line set apart once by chance (a larger character, a picture) does not decide.
+_SPACED_PARAGRAPHS = 3
+
+
+def _paragraph_gap(grids: list[Grid]) -> float | None:
+    """The gap between two lines of a cell past which the second starts a paragraph, where the
+    document spaces its paragraphs: the gap lines of one paragraph are set with (the narrowest
+    most lines of cells keep), plus a quarter of a line. None where no more than a couple of
+    lines are set further apart than that, as in a document whose paragraphs are not spaced."""
+    gaps = sorted(
+        line_gap(before, line)
+        for grid in grids
+        for row in grid.rows
+        for cell in row
+        if isinstance(cell, Cell)
+        for before, line in zip(cell.lines, cell.lines[1:], strict=False)
+    )
+    if not gaps:
+        return None
+    threshold = gaps[len(gaps) // 10] + _PARAGRAPH_SPACING
+    return threshold if sum(gap > threshold for gap in gaps) >= _SPACED_PARAGRAPHS else None
 
 
 class _Counter:
@@ -222,7 +250,8 @@ def _overflow(boxes: list[list[Box | None]], lefts: list[float], placed: dict[Bo
         for c, left in enumerate(lefts)
     }
     bottom = foot
-    for line in _lines_of([word for word in rest if word.top >= foot - 1 and x0 <= word.x0 and word.x1 <= x1 + 1]):
+    # Words below the last row's foot, or across it (their middle below it, their line begun inside).
+    for line in _lines_of([word for word in rest if word.bottom > foot and x0 <= word.x0 and word.x1 <= x1 + 1]):
         if line[0].top - bottom > 1.5 * line[0].size:
             break  # apart from the table: what follows it
         for word in line:
@@ -420,6 +449,19 @@ def _join(table: Grid, grid: Grid, foot: float) -> None:
             or any(above is not None and above.reaches_foot for _, above in written)
         )
     )
+    # The rows spanned by cells merged down over the page, empty here: their text ended above.
+    # A cell spanning as many rows whose column's cell ran to the foot continues that cell, the
+    # row they were merged across having ended at the foot of the page.
+    going_on = {
+        slot.rowspan
+        for c, slot in enumerate(first)
+        if isinstance(slot, Cell)
+        and not slot.lines
+        and slot.rowspan > 1
+        and c < len(last)
+        and (above := _origin(last[c])) is not None
+        and above.lines
+    }
     replaced: dict[int, Cell] = {}  # id of a cell on this page: the cell above it continues
     for c, slot in enumerate(first):
         above = _origin(last[c]) if c < len(last) else None
@@ -430,6 +472,7 @@ def _join(table: Grid, grid: Grid, foot: float) -> None:
             broken
             or (merged_above and (not slot.lines or (full and above.reaches_foot)))
             or (not slot.lines and slot.rowspan > 1 and above.lines)
+            or (full and above.reaches_foot and slot.rowspan in going_on)
         ):
             above.lines += slot.lines
             replaced[id(slot)] = above

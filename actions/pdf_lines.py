@@ -1,7 +1,12 @@
 """A PDF table cell's lines turned back into its text, as the Word cell held it.
 
-A line that ends short of the cell's edge, where the next line's first word would have
-fitted, ended a paragraph (a line break in the Word cell), as does a line that reads as a
+Where the document spaces its paragraphs (space after a paragraph in Word or LibreOffice, a
+paragraph's margins in HTML), a line set further below the one before than lines are set
+within a paragraph starts a paragraph, and no other line does: a paragraph whose last line
+fills the cell to its edge still ends there (a cell going on over a page is read as below).
+
+Where it does not, a line that ends short of the cell's edge, where the next line's first
+word would have fitted, ended a paragraph (a line break in the Word cell), as does a line that reads as a
 known name (a lead team). Other lines wrapped: joined with a space, or with nothing where a
 word was broken, at the cell's edge (a word too long for the cell: its two parts make a word
 found whole elsewhere in the document, or the second is a word's last letter or two), at its
@@ -37,6 +42,9 @@ class Known(NamedTuple):
 
     words: frozenset[str]
     names: frozenset[str]
+    #: Where the document spaces its paragraphs, the gap between two lines of a cell (in the
+    #: height of their text) past which the second starts a paragraph; None where it does not.
+    paragraph_gap: float | None = None
 
     def ends(self, paragraph: str, following: str) -> bool:
         """Whether the paragraph is a name, and not the start of a longer one the next line goes on with."""
@@ -58,7 +66,11 @@ def joined_lines(lines: list[list[Word]], right: float, known: Known) -> str:
         before, first = lines[index - 1], line[0]
         last = before[-1].text
         room = right - before[-1].x1
-        if room > first.size * 0.3 + (first.x1 - first.x0) or known.ends(paragraph, words):
+        if known.paragraph_gap is not None and first.top > before[0].bottom - first.size:  # set on one page
+            ended = line_gap(before, line) > known.paragraph_gap
+        else:
+            ended = room > first.size * 0.3 + (first.x1 - first.x0)
+        if ended or known.ends(paragraph, words):
             text, paragraph = f"{text}\n{words}", words
             continue
         joined = first.text[0] in ",.;:)" or (
@@ -72,6 +84,11 @@ def joined_lines(lines: list[list[Word]], right: float, known: Known) -> str:
         glue = "" if joined or broken else " "
         text, paragraph = text + glue + words, paragraph + glue + words
     return text.strip()
+
+
+def line_gap(before: list[Word], line: list[Word]) -> float:
+    """The space between a line and the line above it, in the height of the line's text."""
+    return (min(w.top for w in line) - max(w.bottom for w in before)) / max(w.size for w in line)
 
 
 #: Words of one or two letters: anything else that short starting a line is the end of a broken word.

@@ -18,6 +18,7 @@ body {{ font-family: "DejaVu Sans"; font-size: 8pt; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ vertical-align: top; text-align: left; padding: 3pt 4pt; {border} }}
 th {{ font-weight: bold; }}
+td p {{ margin: 0 0 4pt; }}
 """
 
 
@@ -30,10 +31,12 @@ def build_pdf(
     ruled: bool = True,
     landscape: bool = False,
     running: bool = True,
+    paragraphs: bool = False,
 ) -> bytes:
     """The rows as one HTML table, printed to PDF. Columns in ``merged`` span the rows that
     repeat them (rowspan), those in ``blank`` are left blank where they repeat the row above;
-    line breaks in a cell become <br>. Without ``running``, no running headers or footers."""
+    line breaks in a cell become <br>, or with ``paragraphs`` each line a <p>, spaced apart by its
+    margin. Without ``running``, no running headers or footers."""
     style = STYLE.format(
         orientation="landscape" if landscape else "portrait", border="border: 0.75pt solid #000;" if ruled else ""
     )
@@ -50,7 +53,8 @@ def build_pdf(
             if c in merged:
                 while r + span < len(rows) and rows[r + span][c] == text:
                     span += 1
-            content = "<br>".join(escape(line) for line in text.split("\n"))
+            lines = [escape(line) for line in text.split("\n")]
+            content = "".join(f"<p>{line}</p>" for line in lines) if paragraphs and text else "<br>".join(lines)
             cells.append(f'<td rowspan="{span}">{content}</td>' if span > 1 else f"<td>{content}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     head = "".join(f"<th>{escape(header)}</th>" for header in headers)

@@ -7,6 +7,7 @@ import io
 import re
 import time
 import zlib
+from html import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,7 @@ from actions.pdf_tables import read_pdf_tables
 from actions.word_tables import read_tables
 from outcomes.models import Strategy
 from outcomes.spreadsheets import SpreadsheetRefused
-from tests.actions.make_pdfs import DOCUMENTS, PDFS, pdf_name, word_document
+from tests.actions.make_pdfs import DOCUMENTS, PDFS, SPACED, pdf_name, word_document
 from tests.actions.pdf_documents import build_pdf
 from tests.actions.word_documents import COLUMNS, MERGED, build_docx, plan_rows
 
@@ -67,7 +68,10 @@ def printed(slug, fields, ruled, landscape):
     repeated = {i for i, name in enumerate(fields) if name in MERGED}
     merged, blank = (repeated, set()) if ruled else (set(), repeated)
     word = build_docx(rows, headers, merged=merged, blank=blank)
-    return word, build_pdf(rows, headers, merged=merged, blank=blank, ruled=ruled, landscape=landscape)
+    spaced = slug in SPACED  # its paragraphs spaced apart, as LibreOffice's PDF of it spaces them
+    return word, build_pdf(
+        rows, headers, merged=merged, blank=blank, ruled=ruled, landscape=landscape, paragraphs=spaced
+    )
 
 
 @pytest.mark.parametrize(("slug", "fields", "landscape"), DOCUMENTS, ids=[pdf_name(s, o) for s, _, o in DOCUMENTS])
@@ -202,3 +206,39 @@ def test_a_scanned_pdf_says_it_has_no_text():
 
 def test_a_pdf_without_a_table_says_so():
     assert refused(HTML(string="<p>The plan is in the appendix.</p>").write_pdf()) == pdf_tables.NO_TABLES
+
+
+# Paragraphs spaced apart.
+
+
+def spaced_cell(measures: list[str], width: float, *, paragraphs: bool = True) -> bytes:
+    """A ruled table of one action and its measures, in a measures column ``width`` points wide:
+    each measure a <p> spaced from the next by its margin, or lines split by <br> only."""
+    cell = "".join(f"<p>{escape(m)}</p>" for m in measures) if paragraphs else "<br>".join(escape(m) for m in measures)
+    html = f"""<html><head><style>
+      body {{ font-family: "DejaVu Sans"; font-size: 9pt; }}
+      table {{ border-collapse: collapse; }}
+      th, td {{ vertical-align: top; text-align: left; padding: 2pt; border: 0.75pt solid #000; }}
+      td p {{ margin: 0 0 4pt; }}
+    </style></head><body><table>
+      <tr><th>Action</th><th>Measure</th></tr>
+      <tr><td>Train staff</td><td><div style="width: {width}pt">{cell}</div></td></tr>
+    </table></body></html>"""
+    return HTML(string=html).write_pdf()
+
+
+def test_a_measure_that_fills_its_last_line_ends_where_the_paragraphs_are_spaced():
+    pages = pdf_tables._read_pages(pdf_tables._open(spaced_cell(["Organisational"], 300)))
+    word = next(w for w in pages[0].words if w.text == "Organisational")
+    width = word.x1 - word.x0 + 1  # the word, and a point to spare
+    # "Staff trained" leaves less room on its line than "Organisational" needs, and
+    # "Organisational" fills its line: nothing but the space between the paragraphs says
+    # that the next measure starts a paragraph of its own.
+    measures = ["Staff trained", "Organisational", "Leadership programme agreed", "Managers supported"]
+
+    tables = read_pdf_tables(upload(spaced_cell(measures, width)))
+
+    assert tables == [[[("Action", False), ("Measure", False)], [("Train staff", False), ("\n".join(measures), False)]]]
+    # Lines split by <br> alone are not spaced: there the measures that fill their lines run on.
+    unspaced = read_pdf_tables(upload(spaced_cell(measures, width, paragraphs=False)))
+    assert unspaced[0][1][1][0].startswith("Staff trained Organisational Leadership")
