@@ -58,9 +58,9 @@ def test_planner_reminds_closes_and_reopens_a_quarter(
     check_accessibility(page)
     page.get_by_role("link", name="Returns for Q3 2016/17").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Returns for Q3 2016/17")
-    card = page.locator(".govuk-summary-card").filter(has_text="Organisational Planning (lead team)")
-    expect(card).to_contain_text("Missing (1)")
-    expect(card).to_contain_text("Updated (1)")
+    card = page.locator("tr.app-lead").filter(has_text="Organisational Planning (lead team)")
+    expect(card.locator('td[data-label="Missing (1)"]')).to_have_count(1)
+    expect(card.locator('td[data-label="Updated (1)"]')).to_have_count(1)
     expect(card).to_contain_text("Gareth Hughes")
     expect(card.get_by_role("link", name="Action 1.1.1")).to_have_attribute(
         "href", reverse("reporting:detail", args=[waiting.pk])
@@ -70,7 +70,7 @@ def test_planner_reminds_closes_and_reopens_a_quarter(
     # Filters: every lead (the page opens on those with missing updates).
     page.get_by_label("Every lead").check()
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.locator(".govuk-summary-card")).to_have_count(1)
+    expect(page.locator("tr.app-lead")).to_have_count(1)
     check_accessibility(page)
 
     # Reminders: the confirmation names who will be emailed and about what; nothing is sent yet.

@@ -101,7 +101,7 @@ def test_the_returns_pages_fit_and_each_success_message_is_in_view(
     shot(page, tmp_path, "returns-index")
 
     page.goto(live_server.url + reverse("reporting:returns", args=args) + "?show=all")
-    expect(page.locator(".govuk-summary-card")).to_have_count(LEADS + 1)
+    expect(page.locator("tr.app-lead")).to_have_count(LEADS + 1)
     no_sideways_scrolling(page)
     shot(page, tmp_path, "returns-all")
 

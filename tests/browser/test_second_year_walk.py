@@ -9,12 +9,6 @@ limit says why), no table row twice, no dead end (a way on from every page), dat
 as GOV.UK writes them, and axe's serious and critical checks. Each success message is in
 view after its redirect. Screenshots of each page at both widths go into the test's tmp
 path, for a person to look at: they are not committed.
-
-Some checks wait on other parts of the same piece of work, and pass once they are in: the
-returns page listing the leads missing an update (its length, no sideways scrolling, the
-success message after sending reminders in view), the reminders page naming the actions
-with nobody to email, and the DMT report showing each figure once (its length). Each is
-marked "Waits on" where it is checked.
 """
 
 import datetime
@@ -31,6 +25,7 @@ from playwright.sync_api import Page, expect
 from actions.models import Action
 from outcomes.models import Strategy
 from reporting.models import ReportingPeriod
+from tests.browser.test_dmt_report_layout import LONGEST as LONGEST_REPORT
 from workforce.models import Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -143,12 +138,11 @@ def test_two_years_walked(walk, demo, settings):
     # --- The planner closes the first year -------------------------------------------------
     walk.sign_in("planner")
     walk.go(reverse("reporting:returns", args=[OLD_SLUG, old_q4.slug]))
-    # Waits on: the returns page listing the leads missing an update first (its length).
     walk.look(
         "returns-q4-2016-17",
         wide=4000,
         narrow=8000,
-        why="the quarter's counts and its leads with what each is missing; one card a lead team",
+        why="the quarter's counts, what to fix for those nobody can email, and a row a lead with what it is missing",
     )
     page.get_by_role("link", name="Close Q4 2016/17").click()
     walk.look(
@@ -162,7 +156,6 @@ def test_two_years_walked(walk, demo, settings):
 
     # --- The refresh: once, then refused into the same period ----------------------------------
     walk.go(reverse("reporting:returns_index"))
-    # Waits on: the returns pages' tables fitting a phone (no sideways scrolling).
     walk.look("returns-index", wide=1500, narrow=2500, why="one row a strategy")
     page.get_by_role("link", name=f"Refresh {demo.title} for its next period").click()
     walk.look(
@@ -211,12 +204,11 @@ def test_two_years_walked(walk, demo, settings):
 
     # --- Chased and reminded ----------------------------------------------------------------------
     walk.go(reverse("reporting:returns", args=[NEW_SLUG, q1.slug]))
-    # Waits on: the returns page listing the leads missing an update first (its length).
     walk.look(
         "returns-q1-2017-18",
         wide=4000,
         narrow=8000,
-        why="the quarter's counts and its leads with what each is missing; one card a lead team",
+        why="the quarter's counts, what to fix for those nobody can email, and a row a lead with what it is missing",
     )
     page.get_by_role("link", name="Send reminders").click()
     walk.look(
@@ -230,8 +222,7 @@ def test_two_years_walked(walk, demo, settings):
     }
     main = page.locator("main").inner_text()
     # Every missing action is either in the list of those emailed or named as having nobody
-    # to email, with the link to fix it. Waits on: the returns page's "nobody to email" list
-    # (the reminders part of this issue); passes once that is merged.
+    # to email, with the link to fix it.
     unnamed = sorted(reference for reference in missing if reference not in main)
     if unnamed:
         walk.problems.append(f"reminders: actions missing an update that the page does not name: {unnamed}")
@@ -240,7 +231,6 @@ def test_two_years_walked(walk, demo, settings):
         # The link to fix it: where a lead is given for the action.
         expect(page.locator("main a[href*='/admin/']").first).to_be_visible()
     page.get_by_role("button", name="Send reminders").click()
-    # Waits on: the returns page after sending, with its message in view.
     walk.success_in_view(re.compile(r"Reminders? sent to"))
     assert mail.outbox, "no reminder was sent"
     walk.sign_out()
@@ -307,18 +297,17 @@ def test_two_years_walked(walk, demo, settings):
     expect(page).to_have_url(re.compile(rf"/dashboard/{NEW_SLUG}/q1-2017-18/"))
     walk.look(
         "report-q1-2017-18",
-        wide=6000,
-        narrow=12000,
-        why="the key figures once, each outcome's progress, the exceptions and the trend",
+        wide=LONGEST_REPORT[1280],
+        narrow=LONGEST_REPORT[375],
+        why="the key figures once, each outcome's progress, the exceptions and the trend (test_dmt_report_layout)",
     )
     page.get_by_role("link", name=demo.title).first.click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{OLD_SLUG}/q4-2016-17/"))
-    # Waits on: the DMT report showing each figure once, in one form (its length).
     walk.look(
         "report-q4-2016-17",
-        wide=6000,
-        narrow=12000,
-        why="the key figures once, each outcome's progress, the exceptions and the trend",
+        wide=LONGEST_REPORT[1280],
+        narrow=LONGEST_REPORT[375],
+        why="the key figures once, each outcome's progress, the exceptions and the trend (test_dmt_report_layout)",
     )
     no_update = page.get_by_role("link", name=re.compile(r"No update this quarter")).first
     if no_update.count():

@@ -227,7 +227,7 @@ def test_the_missing_count_equals_the_actions_its_link_lists_each_reminded_or_na
         if missing:
             listed_page = client.get(link).content.decode()
             by_lead = listed_page[listed_page.index('id="by-lead"') : listed_page.index('id="reminders"')]
-            listed = set(re.findall(r"Missing \(\d+\)</dt>.*?</dd>", by_lead, re.S))
+            listed = set(re.findall(r'data-label="Missing \(\d+\)">.*?</td>', by_lead, re.S))
             references = {ref for block in listed for ref in re.findall(r"Action </span>([\d.]+)</a>", block)}
             assert references == missing
 
