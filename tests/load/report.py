@@ -33,6 +33,8 @@ from datetime import datetime
 import psycopg2
 
 HOSTILE_SIGN_IN = "hostile: sign in (POST)"
+# The fewest pages a latency goal is measured over, once every user has signed in.
+MIN_MEASURED = 20
 TOKEN = re.compile(r"Token (lt-[A-Za-z0-9_]+-[0-9a-f]{16})\.")
 
 
@@ -219,7 +221,10 @@ def main() -> int:
     if outage or baseline_p95 is not None:
         verdict = "for the load run only"
     else:
-        verdict = goal(page_p95 <= args.page_p95, "page p95 within goal")
+        # A goal is measured over enough pages: a run whose users were still signing in at its
+        # end (sign-ins timing out on a saturated machine) leaves next to none after the last.
+        measured = len(working) >= MIN_MEASURED
+        verdict = goal(measured and page_p95 <= args.page_p95, "page p95 within goal" if measured else "pages measured")
     print(
         f"pages with everyone signed in (the last {last - signed_in_by:.0f} s): {timing(working)} "
         f"(goal p95 at most {args.page_p95:.0f} ms: {verdict})"
@@ -249,10 +254,12 @@ def main() -> int:
     if public_run:
         published = [r["ms"] for r in steady if r["kind"] == "published" and r["start"] >= signed_in_by]
         published_p95 = percentile(published, 0.95)
+        enough = len(published) >= MIN_MEASURED
+        what = "published pages p95 within goal" if enough else "published pages measured"
         print(
             f"published pages read without signing in, with everyone signed in: {timing(published)} "
             f"(goal p95 at most {args.published_p95:.0f} ms: "
-            f"{goal(bool(published) and published_p95 <= args.published_p95, 'published pages p95 within goal')})"
+            f"{goal(enough and published_p95 <= args.published_p95, what)})"
         )
         if args.compare:
             with open(args.compare, encoding="utf-8") as data:

@@ -286,8 +286,11 @@ def anonymous_problems(world, method: str) -> list[str]:
         if "public" in cache_control(response) and not is_public(name):
             wrong.append(f"{method.upper()} {address} ({name}) says Cache-Control: {response['Cache-Control']}")
         if is_public(name):
-            if method == "get" and (response.status_code != 200 or "public" not in cache_control(response)):
-                wrong.append(f"GET {address} ({name}): {response.status_code}, {response.get('Cache-Control')}")
+            reads = method in ("get", "head")
+            if reads and (response.status_code != 200 or "public" not in cache_control(response)):
+                wrong.append(
+                    f"{method.upper()} {address} ({name}): {response.status_code}, {response.get('Cache-Control')}"
+                )
             if response.cookies:  # a CDN keeps no response that sets a cookie
                 wrong.append(f"{method.upper()} {address} ({name}) sets cookies {sorted(response.cookies)}")
             if method == "post" and response.status_code not in (403, 405):
@@ -301,7 +304,7 @@ def anonymous_problems(world, method: str) -> list[str]:
     return wrong
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("method", ["get", "head", "post"])
 def test_someone_not_signed_in_reaches_nothing_but_signing_in_and_the_published_reports(world, method):
     wrong = anonymous_problems(world, method)
     assert not wrong, "\n".join(wrong)
