@@ -35,7 +35,8 @@ def _roles_exist(request):
     """The three roles with their permissions, as the data migration makes them.
 
     A browser test's transactional database is emptied afterwards, groups included, and a
-    flush does not rerun data migrations: a test that comes after one would find no roles.
+    flush does not rerun data migrations: a test that comes after one would find no roles,
+    or the roles without the planners' permissions to map council groups (workforce 0003).
     """
     names = set(request.fixturenames)
     if "transactional_db" in names:
@@ -44,8 +45,12 @@ def _roles_exist(request):
         request.getfixturevalue("db")
     elif not request.node.get_closest_marker("django_db"):
         return  # no database in this test
-    if Group.objects.filter(permissions__isnull=False).distinct().count() < 3:
+    planners_map_groups = Group.objects.filter(
+        name=ORGANISATIONAL_PLANNING, permissions__codename="change_providergroup"
+    ).exists()
+    if Group.objects.filter(permissions__isnull=False).distinct().count() < 3 or not planners_map_groups:
         importlib.import_module("reporting.migrations.0002_roles").create_roles(apps, None)
+        importlib.import_module("workforce.migrations.0003_sign_in").grant(apps, None)
 
 
 @pytest.fixture(autouse=True)
