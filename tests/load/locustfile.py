@@ -87,6 +87,8 @@ NOT_PAGES = {SIGN_IN, PDF}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 ACTION_LINK = re.compile(r'href="/actions/(\d+)/[^"]*"')  # the action, its update form, with any query
+# An update offered: never on an action finished in an earlier quarter (its update page says so, 409).
+UPDATE_LINK = re.compile(r'href="/actions/(\d+)/update/[^"]*"')
 PDF_LINK = re.compile(r'href="(/dashboard/[^"]+/report\.pdf)"')
 
 # Filled as the run goes; written out when locust quits.
@@ -202,6 +204,7 @@ class Manager(SignedInUser):
 
     def on_start(self):
         self.action_ids: list[str] = []
+        self.update_ids: list[str] = []
         self.home_path = "/"  # redirects to "Your actions"; learnt on the first visit
         super().on_start()
         if self.signed_in:
@@ -221,6 +224,7 @@ class Manager(SignedInUser):
                 page.failure("no actions listed for this manager")
             else:
                 self.action_ids = ids
+                self.update_ids = sorted(set(UPDATE_LINK.findall(page.text or "")))
                 page.success()
 
     @task(1)
@@ -237,9 +241,9 @@ class Manager(SignedInUser):
 
     @task(3)
     def record_update(self):
-        if not self.ensure_signed_in() or not self.action_ids:
+        if not self.ensure_signed_in() or not self.update_ids:
             return
-        action_id = random.choice(self.action_ids)
+        action_id = random.choice(self.update_ids)
         path = f"/actions/{action_id}/update/"
         with self.get(path, "update form") as form:
             csrf, version = CSRF.search(form.text or ""), VERSION.search(form.text or "")
