@@ -27,7 +27,7 @@ from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.pdf import PDF
 
 from actions import pdf_layout, pdf_lines
-from actions.word_tables import MAX_MAPPED_COLUMNS, MAX_TABLES, Table
+from actions.word_tables import MAX_TABLES, Table, check_mapped_columns
 from outcomes.spreadsheets import (
     MAX_UNPACK_RATIO,
     RATIO_CHECKED_ABOVE,
@@ -82,12 +82,7 @@ def read_pdf_tables(upload, *, names: Iterable[str] = ()) -> list[Table]:
         raise SpreadsheetRefused(NO_TABLES)
     if len(tables) > MAX_TABLES:
         raise SpreadsheetRefused(f"The PDF has more than {MAX_TABLES} tables; load the plan's tables only.")
-    columns = sum(len(table[0]) for table in tables)
-    if columns > MAX_MAPPED_COLUMNS:
-        raise SpreadsheetRefused(
-            f"The tables have {columns:,} columns in all; a plan is loaded from at most {MAX_MAPPED_COLUMNS} at a "
-            "time. Save a copy with only the plan's pages and try again."
-        )
+    check_mapped_columns(tables, keep="the plan's pages")
     return tables
 
 

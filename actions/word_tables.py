@@ -64,13 +64,19 @@ def read_tables(upload) -> list[Table]:
     tables = [rows for number, tbl in enumerate(found, start=1) if (rows := reader.table(number, tbl))]
     if not tables:
         raise SpreadsheetRefused(NO_TABLES)
+    check_mapped_columns(tables, keep="the plan's tables")
+    return tables
+
+
+def check_mapped_columns(tables: list[Table], *, keep: str) -> None:
+    """Refuses tables with more header columns in all than the mapping page can ask about
+    (MAX_MAPPED_COLUMNS), Word's or a PDF's alike; `keep` says what to save a copy with."""
     columns = sum(len(table[0]) for table in tables)
     if columns > MAX_MAPPED_COLUMNS:
         raise SpreadsheetRefused(
             f"The tables have {columns:,} columns in all; a plan is loaded from at most {MAX_MAPPED_COLUMNS} at a "
-            "time. Save a copy with only the plan's tables and try again."
+            f"time. Save a copy with only {keep} and try again."
         )
-    return tables
 
 
 class _TableReader:
