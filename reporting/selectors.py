@@ -101,8 +101,8 @@ def periods_to_report(strategy_ids: Iterable[int] | None = None) -> list[Reporti
 
 
 def periods_for_strategy(strategy) -> QuerySet[ReportingPeriod]:
-    """The strategy's quarters, in date order."""
-    return ReportingPeriod.objects.filter(strategy=strategy).order_by("start")
+    """The strategy's quarters, in date order, with who signed each off (the report says)."""
+    return ReportingPeriod.objects.filter(strategy=strategy).select_related("signed_off_by").order_by("start")
 
 
 # --- The state as at a quarter -------------------------------------------------------------

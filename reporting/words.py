@@ -6,6 +6,7 @@ the PDF and the spreadsheet. The statuses' and ratings' own words are their choi
 from django.utils import dateformat, timezone
 
 from reporting.models import RAG, Status
+from workforce.people import person_name
 
 RAG_WORDS: dict[str | None, str] = {rag: rag.word for rag in RAG}
 NO_UPDATE = "No update"
@@ -130,8 +131,21 @@ def due_sentence(action) -> str:
 
 def closed_words(period) -> str:
     """What a closed quarter's report says of itself: when it closed, when its actions' states
-    were recorded then (reporting.models.RecordedState), and that its figures no longer change."""
+    were recorded then (reporting.models.RecordedState), that its figures no longer change,
+    and who signed it off and when, once it is (`signed_off_words`)."""
     if period.states_recorded_at is None:
-        return f"{period} is closed: these figures no longer change."
-    closed = dateformat.format(timezone.localtime(period.states_recorded_at), "j F Y")
-    return f"{period} closed on {closed}: these figures are as they stood then, and no longer change."
+        closed = f"{period} is closed: these figures no longer change."
+    else:
+        when = dateformat.format(timezone.localtime(period.states_recorded_at), "j F Y")
+        closed = f"{period} closed on {when}: these figures are as they stood then, and no longer change."
+    signed_off = signed_off_words(period)
+    return f"{closed} {signed_off}" if signed_off else closed
+
+
+def signed_off_words(period) -> str:
+    """Who approved a quarter's report and when, for staff: "Signed off by Dee Morgan on
+    25 January 2017."; nothing before it is signed off. (The public pages name no one.)"""
+    if period.signed_off_by_id is None or period.signed_off_on is None:
+        return ""
+    on = dateformat.format(period.signed_off_on, "j F Y")
+    return f"Signed off by {person_name(period.signed_off_by)} on {on}."

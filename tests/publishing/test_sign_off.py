@@ -2,14 +2,19 @@
 and when; reopening the quarter withdraws it."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from reporting import services
 from reporting.models import PeriodEvent, ReportingPeriod
+from strategy_tracker import data_version
 from tests import factories
 from tests.publishing.published import APPROVED_ON
 from workforce.roles import MANAGER
@@ -117,3 +122,31 @@ def test_only_planners_reach_the_sign_off_page(client, timeline, approver, metho
     client.force_login(approver)
     url = reverse("reporting:returns_sign_off", args=[timeline["strategy"].slug, "q2-2016-17"])
     assert getattr(client, method)(url).status_code == 403
+
+
+def test_the_dmt_report_says_who_signed_the_quarter_off_until_it_is_reopened(client, timeline, planner, approver, dmt):
+    """On screen, on paper and in the spreadsheet, at no extra query; reopening takes it away."""
+    q2, q3 = timeline["q2"], timeline["q3"]
+    args = [timeline["strategy"].slug, q2.slug]
+    page = reverse("dashboard:quarter", args=args)
+    said = "Signed off by Margaret Ellis on 25 January 2017."
+    client.force_login(dmt)
+    client.get(page)  # signed in and warmed up
+    data_version.changed()  # as any write would: the page is built again
+    data_version.current()  # the new version made before counting, as at the commit
+    with CaptureQueriesContext(connection) as unsigned:
+        assert "Signed off by" not in client.get(page).content.decode()
+
+    services.period_sign_off(period=q2, user=planner, approver=approver, approved_on=APPROVED_ON)
+    data_version.current()
+    with CaptureQueriesContext(connection) as signed:
+        assert said in client.get(page).content.decode()
+    assert len(signed) == len(unsigned), "the approver's name comes with the quarter, in the same query"
+    pdf = PdfReader(io.BytesIO(client.get(reverse("dashboard:pdf", args=args)).content))
+    assert said in " ".join(pdf.pages[0].extract_text().split())
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("dashboard:xlsx", args=args)).content))
+    assert any(said in (row[0] or "") for row in workbook["Summary"].iter_rows(values_only=True) if row)
+
+    services.period_close(period=q3, user=planner)
+    services.period_reopen(period=ReportingPeriod.objects.get(pk=q2.pk), user=planner, reason="A late return")
+    assert "Signed off by" not in client.get(page).content.decode()
