@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from demo.figures import BATCH_SIZE, workforce_figures_write
+from demo.key_messages import key_messages_write
 from demo.text import (
     AMBER,
     CANCEL_REASONS,
@@ -338,6 +339,7 @@ def progress_updates_write(*, strategy: Strategy, periods: list[ReportingPeriod]
                 )
                 if not period.is_open:  # as closing it a fortnight after the quarter would have
                     services.period_states_record(period, at=written + timedelta(days=12))
+                    key_messages_write(period)
     result.updates_written = len(updates)
     result.authors = {update.author.username for update in updates if update.author is not None}
     return result
