@@ -35,22 +35,20 @@ def key_messages_of(period: ReportingPeriod) -> str:
         for state, reference in states
         if all(selectors.state_matches(state, name, value) for name, value in OFF_TRACK.items())
     ]
-    words = [
-        f"By the end of {period}, {counts.complete} of the {counts.total} actions {_were(counts.complete)} complete "
-        f"and {counts.on_track} {_were(counts.on_track)} on track."
-    ]
-    if counts.at_risk:
-        words.append(f"{counts.at_risk} {_were(counts.at_risk)} at risk; their leads set out what they are doing.")
+    said = (
+        f"By the end of {period}, {counts.complete} of the {counts.total} actions {_were(counts.complete)} "
+        f"complete and {counts.on_track} {_were(counts.on_track)} on track"
+    )
+    others = [f"{counts.at_risk} {_were(counts.at_risk)} at risk"] if counts.at_risk else []
     if off_track:
         listed = ", ".join(off_track[:LISTED])
         if len(off_track) > LISTED:
             listed += f" and {len(off_track) - LISTED} more"
-        words.append(
-            f"{len(off_track)} {_were(len(off_track))} off track ({listed}): DMT is asked to note their recovery plans."
-        )
-    else:
-        words.append("None was off track.")
-    return " ".join(words)
+        others.append(f"{len(off_track)} {_were(len(off_track))} off track ({listed})")
+    said += ("; " + " and ".join(others) + ".") if others else "."
+    if off_track:
+        return f"{said} DMT is asked to note the recovery plans for the actions off track."
+    return f"{said} None was off track."
 
 
 def key_messages_write(period: ReportingPeriod) -> None:
