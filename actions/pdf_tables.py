@@ -26,7 +26,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.pdf import PDF
 
-from actions import pdf_layout, pdf_lines
+from actions import pdf_grids, pdf_layout, pdf_lines
 from actions.word_tables import MAX_TABLES, Table, check_mapped_columns
 from outcomes.spreadsheets import (
     MAX_UNPACK_RATIO,
@@ -144,7 +144,7 @@ def _open(data: bytes) -> PDF:
         raise SpreadsheetRefused(UNREADABLE) from error
 
 
-def _read_pages(pdf: PDF) -> list[pdf_layout.PageText]:
+def _read_pages(pdf: PDF) -> list[pdf_grids.PageText]:
     """Each page's words and ruled tables, the pages counted as the page tree is walked."""
     pages = []
     try:
@@ -165,13 +165,13 @@ def _read_pages(pdf: PDF) -> list[pdf_layout.PageText]:
     return pages
 
 
-def _read_page(page: _CountedPage) -> pdf_layout.PageText:
+def _read_page(page: _CountedPage) -> pdf_grids.PageText:
     words = page.extract_words(use_text_flow=True, keep_blank_chars=False)
     ruled = [table for table in page.find_tables() if len(table.columns) > 1]
     if ruled:  # again, each table closed at its top and foot: a cell running on to the next page has no foot drawn
         found = page.find_tables({"explicit_horizontal_lines": sorted(_closing_lines(page, ruled))})
         ruled = [table for table in found if len(table.columns) > 1]
-    return pdf_layout.PageText(
+    return pdf_grids.PageText(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),

@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
-from actions import pdf_layout, pdf_tables
+from actions import pdf_grids, pdf_layout, pdf_tables
 from actions.pdf_tables import read_pdf_tables
 from actions.word_tables import read_tables
 from outcomes.models import Strategy
@@ -108,7 +108,7 @@ def test_lines_of_a_cell_keep_its_paragraphs_and_join_its_wrapped_lines(ruled):
         content = build_pdf(rows, ["Lead Team(s)", "Action"], ruled=ruled, running=False)
         tables = read_pdf_tables(upload(content))
         assert tables == [[[("Lead Team(s)", False), ("Action", False)], [(rows[0][0], False), (rows[0][1], False)]]]
-    assert len(pdf_layout._lines_of(pdf_tables._read_pages(pdf_tables._open(content))[0].words)) > 3  # it wrapped
+    assert len(pdf_grids.lines_of(pdf_tables._read_pages(pdf_tables._open(content))[0].words)) > 3  # it wrapped
 
 
 # Limits, each checked as the file is read.
