@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reporting import reminders, returns, selectors, services
+from reporting import reminders, returns, selectors, services, words
 from reporting.cycle_forms import (
     PeriodCloseForm,
     PeriodReopenForm,
@@ -171,8 +171,8 @@ def returns_sign_off(request: HttpRequest, strategy: str, quarter: str) -> HttpR
         else:
             messages.success(
                 request,
-                f"{period.label} is signed off: approved by {person_name(form.cleaned_data['approver'])} "
-                f"on {form.cleaned_data['approved_on']:%-d %B %Y}.",
+                f"{period.label} is signed off: "
+                f"{words.approval_words(form.cleaned_data['approver'], form.cleaned_data['approved_on'])}.",
             )
             return redirect(_returns_url(period))
     return render(request, "reporting/sign_off.html", {"period": period, "strategy": period.strategy, "form": form})

@@ -16,7 +16,6 @@ from actions.permissions import can_edit_action
 from reporting import selectors, words
 from reporting.models import RAG, DmtDecision, PeriodEvent, ProgressUpdate, RecordedState, ReportingPeriod, Status
 from strategy_tracker import data_version
-from workforce.people import person_name
 from workforce.quarters import Quarter
 from workforce.roles import DMT, planner_required
 
@@ -337,7 +336,7 @@ def period_sign_off(*, period: ReportingPeriod, user, approver, approved_on: dat
             period=locked,
             kind=PeriodEvent.Kind.SIGNED_OFF,
             by=user,
-            reason=f"Approved by {person_name(approver)} on {approved_on:%-d %B %Y}",
+            reason=capfirst(words.approval_words(approver, approved_on)),
         )
         data_version.changed()
     return locked

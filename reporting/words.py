@@ -142,9 +142,22 @@ def closed_words(period) -> str:
     return f"{closed} {signed_off}" if signed_off else closed
 
 
+def approval_words(approver, approved_on) -> str:
+    """Who approved a quarter's report and when, as the cycle's pages, messages and history
+    say it: "approved by Margaret Ellis on 25 January 2017". (The public pages name no one.)"""
+    return f"approved by {person_name(approver)} on {dateformat.format(approved_on, 'j F Y')}"
+
+
+def period_approval_words(period) -> str:
+    """`approval_words` of a signed-off quarter; nothing before it is signed off."""
+    if period.signed_off_by_id is None or period.signed_off_on is None:
+        return ""
+    return approval_words(period.signed_off_by, period.signed_off_on)
+
+
 def signed_off_words(period) -> str:
-    """Who approved a quarter's report and when, for staff: "Signed off by Dee Morgan on
-    25 January 2017."; nothing before it is signed off. (The public pages name no one.)"""
+    """The same in the DMT report: "Signed off by Margaret Ellis on 25 January 2017."; nothing
+    before it is signed off."""
     if period.signed_off_by_id is None or period.signed_off_on is None:
         return ""
     on = dateformat.format(period.signed_off_on, "j F Y")

@@ -51,6 +51,7 @@ def thousands(value):
 register.filter("due_words", words.due_words)
 register.filter("due_sentence", words.due_sentence)
 register.filter("closed_words", words.closed_words)
+register.filter("approval_words", words.period_approval_words)
 register.filter("finished_words", words.finished_words)
 register.filter("person_name", person_name)
 
